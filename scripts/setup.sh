@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks to build and test hvapi, and — only where crates.io is
+# unreachable — points cargo at Debian's packaged crates through CARGO_HOME/config.toml.
+# It never writes a .cargo/config.toml into the repository, so users with crates.io build
+# normally. Safe to run again; it does nothing that is already done.
+set -euo pipefail
+
+DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev \
+  librust-thiserror-dev librust-proptest+default-dev"
+TOOLS="cbindgen valgrind g++ gcc make"
+
+need=()
+for p in $DEBIAN_CRATES $TOOLS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "setup: installing ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# crates.io reachable? Then cargo works as shipped and we leave it alone.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+marker="# hvapi: debian crate source"
+if ! grep -qs "$marker" "$cargo_home/config.toml"; then
+  if ! timeout 8 bash -c 'exec 3<>/dev/tcp/index.crates.io/443' 2>/dev/null; then
+    echo "setup: crates.io unreachable; using Debian's crate registry (/usr/share/cargo/registry)"
+    mkdir -p "$cargo_home"
+    cat >> "$cargo_home/config.toml" <<CFG
+$marker
+[source.crates-io]
+replace-with = "debian"
+[source.debian]
+directory = "/usr/share/cargo/registry"
+[net]
+offline = true
+CFG
+  fi
+fi

@@ -1,0 +1,19 @@
+//! Backends: what answers a checked request. `embedded` is the simulated federation; a REST
+//! client of a real Connection Server slots in behind the same trait.
+
+pub mod embedded;
+
+use crate::fault::Fault;
+use crate::service::{Method, Request};
+use serde_json::Value;
+
+/// Answers checked requests. Implementations are shared across threads.
+pub trait Backend: Send + Sync {
+    /// Answers one request of `method` (its text already checked).
+    fn call(&self, method: Method, request: &Request) -> Result<Value, Fault>;
+
+    /// The embedded federation, for direct Rust callers; `None` for remote backends.
+    fn as_embedded(&self) -> Option<&embedded::Embedded> {
+        None
+    }
+}

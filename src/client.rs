@@ -1,0 +1,54 @@
+//! A client: one open backend. This is the Rust API the C boundary wraps; it takes and gives
+//! JSON values and typed faults.
+
+use crate::backend::embedded::Embedded;
+use crate::backend::Backend;
+use crate::fault::Fault;
+use crate::model::reader::Obj;
+use crate::service::{Method, Request};
+use serde_json::Value;
+
+pub struct Client {
+    backend: Box<dyn Backend>,
+}
+
+impl Client {
+    /// Opens a client from its configuration (contract 2 and 6):
+    /// `{"backend": "embedded", "world" | "worldFile" | "demo": …, "login"?: …}`.
+    pub fn open(config: &Value) -> Result<Client, Fault> {
+        let o = Obj::top(config, "configuration")?;
+        o.only(&["backend", "world", "worldFile", "demo", "login"])?;
+        match o.opt_str("backend")?.unwrap_or("embedded") {
+            "embedded" => Ok(Client { backend: Box::new(Embedded::open(&o)?) }),
+            "rest" => Err(Fault::invalid_argument("backend", "The rest backend is not available in this version of hvapi; use \"embedded\".")),
+            other => Err(Fault::invalid_argument("backend", format!("Unknown backend {other:?}; use \"embedded\"."))),
+        }
+    }
+
+    /// Opens a client from configuration text.
+    pub fn open_str(config: &str) -> Result<Client, Fault> {
+        Client::open(&parse_json(config, "config_json")?)
+    }
+
+    /// Calls a method with a JSON request.
+    pub fn call(&self, method: Method, request: &Value) -> Result<Value, Fault> {
+        let request = Request::parse(method, request)?;
+        self.backend.call(method, &request)
+    }
+
+    /// Calls a method by its `hv_invoke` name with request text.
+    pub fn invoke(&self, method: &str, request: &str) -> Result<Value, Fault> {
+        let m = Method::from_name(method).ok_or_else(|| Fault::invalid_argument("method", format!("Unknown method {method:?}.")))?;
+        self.call(m, &parse_json(request, "request_json")?)
+    }
+
+    /// The embedded federation behind this client, if that is its backend.
+    pub fn embedded(&self) -> Option<&Embedded> {
+        self.backend.as_embedded()
+    }
+}
+
+/// Parses JSON text; unparsable text is an `InvalidArgument` of `parameter`.
+pub fn parse_json(text: &str, parameter: &str) -> Result<Value, Fault> {
+    serde_json::from_str(text).map_err(|e| Fault::invalid_argument(parameter, format!("{parameter} is not valid JSON: {e}.")))
+}

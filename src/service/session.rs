@@ -1,0 +1,269 @@
+//! The rules of the Session service (contract 5.2), applied to the embedded federation:
+//! per item, the session exists, then the caller's privilege for it, then the state rules.
+//! Remote sessions are requests to their pod, which applies the same rules.
+
+use crate::backend::embedded::store::*;
+use crate::fault::{batch_result, Fault};
+use crate::model::objects::*;
+use crate::model::time::{self, Timestamp};
+use crate::service::event::{events, Operation};
+use crate::service::method::Method;
+use crate::service::privilege::{self, rule, Rule};
+use crate::service::query::{self, Filter, Query};
+use crate::service::request::SessionOp;
+use serde_json::Value;
+
+impl SessionOp {
+    fn operation(&self) -> Operation {
+        match self {
+            SessionOp::Disconnect => Operation::Disconnect,
+            SessionOp::Logoff { .. } => Operation::Logoff,
+            SessionOp::Reset => Operation::Reset,
+            SessionOp::Restart => Operation::Restart,
+            SessionOp::SendMessage { .. } => Operation::SendMessage,
+        }
+    }
+
+    /// The verb of event messages: "log off", "send the WARNING message \"…\" to".
+    fn verb(&self) -> String {
+        match self {
+            SessionOp::Disconnect => "disconnect".into(),
+            SessionOp::Logoff { forced: false } => "log off".into(),
+            SessionOp::Logoff { forced: true } => "force the logoff of".into(),
+            SessionOp::Reset => "reset".into(),
+            SessionOp::Restart => "restart".into(),
+            SessionOp::SendMessage { msg_type, message } => format!("send the {msg_type} message {message:?} to"),
+        }
+    }
+
+    /// The same verb in the past tense, for success events.
+    fn past(&self) -> String {
+        match self {
+            SessionOp::Disconnect => "disconnected".into(),
+            SessionOp::Logoff { forced: false } => "logged off".into(),
+            SessionOp::Logoff { .. } => "forced the logoff of".into(),
+            SessionOp::Reset => "reset".into(),
+            SessionOp::Restart => "restarted".into(),
+            SessionOp::SendMessage { msg_type, message } => format!("sent the {msg_type} message {message:?} to"),
+        }
+    }
+}
+
+/// Session writes, single (`batch == false`) or batch.
+pub fn write(f: &mut Federation, admin: Ix, method: Method, op: &SessionOp, ids: &[String], batch: bool, now: Timestamp) -> Result<Value, Fault> {
+    let rule = rule(method);
+    privilege::require_anywhere(f, admin, rule)?;
+    if batch {
+        batch_result(ids.iter().map(|id| item(f, admin, rule, op, id, now)).collect())
+    } else {
+        item(f, admin, rule, op, &ids[0], now).map(|()| Value::Null)
+    }
+}
+
+fn item(f: &mut Federation, admin: Ix, rule: Rule, op: &SessionOp, id: &str, now: Timestamp) -> Result<(), Fault> {
+    let names = events(op.operation());
+    let who = f.admins[admin as usize].display();
+    let record = |f: &mut Federation, event_type: &'static str, success: bool, message: String, user: Option<Ix>, pod: Option<Ix>| {
+        f.record(EventRecord {
+            id: 0,
+            time: now,
+            event_type,
+            success,
+            admin,
+            message: message.into(),
+            session: Some(id.into()),
+            user_home_site: None,
+            user,
+            pod,
+        });
+    };
+    let Some(ix) = f.sessions.find(id) else {
+        let fault = Fault::entity_not_found(id);
+        record(f, names.local_failure, false, format!("{who} could not {} session {id}: {fault}", op.verb()), None, None);
+        return Err(fault);
+    };
+    let (local, ag, pod, user) = {
+        let s = f.sessions.get(ix);
+        (f.is_local(s), f.session_access_group(s), f.session_pod(s), s.user)
+    };
+    privilege::require_for(f, admin, rule, ag, local, id)?;
+    let user_name = f.users_and_groups.get(user).display();
+    if !local {
+        let pod_name = f.pods.get(pod).name.to_string();
+        if !f.pods.get(pod).reachable {
+            let fault = Fault::unexpected(format!("pod {pod_name} ({}) could not be reached", f.pods.get(pod).id));
+            let msg = format!("{who} could not send pod {pod_name} a request to {} session {id}: the pod is unreachable.", op.verb());
+            record(f, names.remote_failure, false, msg, Some(user), Some(pod));
+            return Err(fault);
+        }
+        // The remote pod applies the same rules and answers at once; the request was sent
+        // whatever its verdict.
+        let verdict = apply(f, ix, op, now);
+        let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {user_name}.", op.verb());
+        record(f, names.remote_success, true, msg, Some(user), Some(pod));
+        return verdict;
+    }
+    let verdict = apply(f, ix, op, now);
+    match &verdict {
+        Ok(()) => record(f, names.local_success, true, format!("{who} {} session {id} of {user_name}.", op.past()), Some(user), Some(pod)),
+        Err(fault) => {
+            record(f, names.local_failure, false, format!("{who} could not {} session {id} of {user_name}: {fault}", op.verb()), Some(user), Some(pod))
+        }
+    }
+    verdict
+}
+
+/// The state rules of one operation on one existing session.
+fn apply(f: &mut Federation, ix: Ix, op: &SessionOp, now: Timestamp) -> Result<(), Fault> {
+    let s = f.sessions.get(ix);
+    let id = s.id.to_string();
+    match op {
+        SessionOp::Disconnect => {
+            if s.state == SessionState::Disconnected {
+                return Err(Fault::invalid_state(&id, format!("Session {id} is already disconnected.")));
+            }
+            let s = f.sessions.get_mut(ix);
+            s.state = SessionState::Disconnected;
+            s.disconnect = Some(now);
+            s.protocol = None;
+        }
+        SessionOp::Logoff { forced } => {
+            if s.locked && !forced {
+                return Err(Fault::invalid_state(&id, format!("Session {id} is locked; only a forced logoff ends it.")));
+            }
+            f.end_session(ix);
+        }
+        SessionOp::Reset | SessionOp::Restart => {
+            if let Some(why) = not_resettable(f, s) {
+                return Err(Fault::invalid_argument("id", format!("Session {id} cannot be reset or restarted: {why}.")));
+            }
+            // The machine goes down under the session, which ends.
+            f.end_session(ix);
+        }
+        SessionOp::SendMessage { .. } => {}
+    }
+    Ok(())
+}
+
+/// Reset and restart need a desktop session on a managed virtual machine.
+fn not_resettable(f: &Federation, s: &Session) -> Option<&'static str> {
+    if s.session_type == SessionType::Application {
+        return Some("it is an application session");
+    }
+    match s.resource {
+        Resource::Farm(_) => Some("it runs on an RDS host"),
+        Resource::Desktop(d) => match f.desktops.get(d).source {
+            DesktopSource::Rds => Some("it is an RDS desktop session"),
+            DesktopSource::Unmanaged => Some("its machine is not managed by vCenter"),
+            DesktopSource::VirtualCenter | DesktopSource::ViewComposer | DesktopSource::InstantCloneEngine => None,
+        },
+    }
+}
+
+/// Session_GetLocalSummaryView: local sessions only (a remote id is not found).
+pub fn get_local_summary_view(f: &Federation, admin: Ix, id: &str) -> Result<SessionLocalSummaryView, Fault> {
+    let rule = rule(Method::SessionGetLocalSummaryView);
+    privilege::require_anywhere(f, admin, rule)?;
+    let ix = f.sessions.find(id).filter(|&ix| f.is_local(f.sessions.get(ix))).ok_or_else(|| Fault::entity_not_found(id))?;
+    privilege::require_for(f, admin, rule, f.session_access_group(f.sessions.get(ix)), true, id)?;
+    Ok(summary_view(f, f.sessions.get(ix)))
+}
+
+/// The `SessionLocalSummaryView` of a session.
+pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
+    let user = f.users_and_groups.get(s.user);
+    let client = s.client.as_deref();
+    let client_str = |get: fn(&SessionClient) -> &Option<Box<str>>| client.and_then(|c| get(c).as_deref()).map(String::from);
+    let mut names = SessionNamesData {
+        user_name: user.display(),
+        machine_or_rds_server_name: s.machine.as_deref().map(String::from),
+        machine_or_rds_server_dns: s.machine.as_deref().map(|m| format!("{m}.{}.local", user.domain).to_lowercase()),
+        client_name: client_str(|c| &c.client_name),
+        client_address: client_str(|c| &c.client_address),
+        client_type: client_str(|c| &c.client_type),
+        application_names: client.and_then(|c| c.application_names.clone()),
+        ..Default::default()
+    };
+    let mut refs = SessionLocalReferenceData {
+        user: user.id.to_string(),
+        groups: user.member_of.iter().map(|&g| f.users_and_groups.get(g).id.to_string()).collect(),
+        access_group: Some(f.access_groups.get(f.session_access_group(s)).id.to_string()),
+        ..Default::default()
+    };
+    let on_rds_host = match s.resource {
+        Resource::Desktop(d) => {
+            let d = f.desktops.get(d);
+            names.desktop_name = Some(d.name.to_string());
+            names.desktop_type = Some(d.desktop_type.as_str());
+            names.desktop_source = Some(d.source.as_str());
+            refs.desktop = Some(d.id.to_string());
+            d.desktop_type == DesktopType::Rds
+        }
+        Resource::Farm(fm) => {
+            let fm = f.farms.get(fm);
+            names.farm_name = Some(fm.name.to_string());
+            refs.farm = Some(fm.id.to_string());
+            true
+        }
+    };
+    if let Some(m) = &s.machine {
+        if on_rds_host {
+            refs.rds_server = Some(format!("RDSServer/{m}"));
+        } else {
+            refs.machine = Some(format!("Machine/{m}"));
+        }
+    }
+    SessionLocalSummaryView {
+        id: s.id.to_string(),
+        names_data: names,
+        reference_data: refs,
+        session_data: SessionData {
+            session_type: s.session_type.as_str(),
+            session_protocol: if s.state == SessionState::Disconnected { None } else { s.protocol.map(Protocol::as_str) },
+            session_state: s.state.as_str(),
+            start_time: Some(time::format(s.start)),
+            disconnect_time: s.disconnect.map(time::format),
+            last_session_duration_ms: s.disconnect.map(|d| (d - s.start).max(0) * 1000),
+            brokered_remotely: false,
+            resourced_remotely: false,
+            idle_duration: s.idle_minutes.map(i64::from),
+        },
+    }
+}
+
+/// Session_Query: local sessions, all of them with the federation privilege, otherwise those
+/// in access groups the caller may view.
+pub fn query(f: &Federation, admin: Ix, q: &Query) -> Result<Value, Fault> {
+    let rule = rule(Method::SessionQuery);
+    privilege::require_anywhere(f, admin, rule)?;
+    let all = privilege::holds_federation(f, admin, rule);
+    let visible = if all { Vec::new() } else { privilege::visible_access_groups(f, admin, rule) };
+    let shown = |s: &Session| f.is_local(s) && (all || visible[f.session_access_group(s) as usize]);
+    let make = |&ix: &Ix| serde_json::to_value(summary_view(f, f.sessions.get(ix))).expect("views serialize");
+    Ok(match q.filter.as_ref().and_then(|flt| candidates(f, flt)) {
+        // A filter pinned to users: only their sessions can match (by index, not by scan).
+        Some(ixs) => query::run(q, ixs.into_iter().filter(|&ix| shown(f.sessions.get(ix))), make),
+        None => query::run(q, f.sessions.iter().filter(|(_, s)| shown(s)).map(|(ix, _)| ix), make),
+    })
+}
+
+/// Sessions that can match `filter`, in store order, when an Equals on the user pins it down.
+fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
+    match filter {
+        Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } => {
+            let user = match member.as_str() {
+                "namesData.userName" => {
+                    let (domain, name) = v.split_once('\\')?;
+                    f.by_name.get(&Federation::user_name_key(domain, name)).copied()
+                }
+                "referenceData.user" => f.users_and_groups.find(v),
+                _ => return None,
+            };
+            let mut ixs = user.map(|u| f.users_and_groups.get(u).sessions.clone()).unwrap_or_default();
+            ixs.sort_unstable();
+            Some(ixs)
+        }
+        Filter::And(fs) => fs.iter().find_map(|flt| candidates(f, flt)),
+        _ => None,
+    }
+}
