@@ -7,7 +7,7 @@ set -euo pipefail
 
 DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev \
   librust-thiserror-dev librust-proptest+default-dev"
-TOOLS="cbindgen valgrind g++ gcc make"
+TOOLS="cbindgen valgrind g++ gcc make python3-pytest"
 
 need=()
 for p in $DEBIAN_CRATES $TOOLS; do

@@ -104,13 +104,18 @@ impl<'a> Obj<'a> {
 
     /// An optional non-negative integer no larger than `max`.
     pub fn opt_count(&self, key: &str, max: u64) -> Result<Option<u64>, Fault> {
+        self.opt_int_in(key, 0, max)
+    }
+
+    /// An optional integer from `min` to `max`.
+    pub fn opt_int_in(&self, key: &str, min: u64, max: u64) -> Result<Option<u64>, Fault> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_u64() {
-                Some(v) if v <= max => Ok(Some(v)),
+                Some(v) if (min..=max).contains(&v) => Ok(Some(v)),
                 _ => {
                     let p = self.path_of(key);
-                    Err(Fault::invalid_argument(&p, format!("Parameter {p} must be an integer from 0 to {max}.")))
+                    Err(Fault::invalid_argument(&p, format!("Parameter {p} must be an integer from {min} to {max}.")))
                 }
             },
             Some(_) => Err(Fault::invalid_type(&self.path_of(key), "int")),

@@ -87,10 +87,7 @@ pub fn parse(o: &Obj, fields: &[&str]) -> Result<Query, Fault> {
         Some(s) => return Err(Fault::invalid_argument("sortBy", format!("Unknown sortBy member {s:?}."))),
         None => None,
     };
-    let limit = o.opt_count("limit", u32::MAX as u64)?.unwrap_or(DEFAULT_LIMIT as u64) as usize;
-    if limit == 0 {
-        return Err(Fault::invalid_argument("limit", "Parameter limit must be at least 1."));
-    }
+    let limit = o.opt_int_in("limit", 1, u32::MAX as u64)?.unwrap_or(DEFAULT_LIMIT as u64) as usize;
     Ok(Query {
         filter,
         sort_by,

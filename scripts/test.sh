@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of hvapi, doing its own set-up first (Debian crates, cbindgen, valgrind,
+# pytest): the header drift check, the Rust unit, contract, fuzz and stress tests, the C
+# program as C and C++ under valgrind, and the Python package's tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+
+passed=0 failed=0 names=()
+suite() {
+  local name="$1"; shift
+  printf '\n==== %s\n' "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); names+=("$name"); fi
+}
+
+suite "header drift (include/hvapi.h vs src/ffi)" scripts/gen-header.sh --check
+suite "cargo build --release" cargo build --release --all-targets
+suite "cargo test --release (Rust unit, contract, fuzz, stress)" cargo test --release
+suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release
+if [ -x scripts/valgrind-stress.sh ]; then
+  suite "FFI stress under valgrind" scripts/valgrind-stress.sh
+fi
+suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
+
+printf '\n'
+for n in "${names[@]}"; do printf 'FAILED: %s\n' "$n"; done
+printf 'suites: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
