@@ -367,3 +367,19 @@ pub unsafe extern "C" fn hv_inventory_query(client: *mut HvClient, request_json:
 pub unsafe extern "C" fn hv_event_query(client: *mut HvClient, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
     method_call(client, Method::EventQuery, request_json, out_json)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_never_crosses_the_boundary() {
+        let mut out = std::ptr::null_mut();
+        let status = guard(&mut out, || panic!("boom"));
+        assert_eq!(status, HvStatus::HV_UNEXPECTED);
+        let text = unsafe { CString::from_raw(out) }.into_string().unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["fault"]["type"], "UnexpectedFault");
+        assert!(v["fault"]["causeString"].as_str().unwrap().contains("boom"));
+    }
+}
