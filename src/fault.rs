@@ -173,11 +173,22 @@ impl Serialize for Fault {
     }
 }
 
-/// Turns the per-item outcomes of a batch into the contract's answer: `null` when every item
-/// succeeded, otherwise a `PartialFailureFault` (even when every item failed).
-pub fn batch_result(items: Vec<Result<(), Fault>>) -> Result<Value, Fault> {
-    if items.iter().all(Result::is_ok) {
-        return Ok(Value::Null);
+/// Turns the per-item outcomes of a batch, in input order, into the contract's answer: `null`
+/// when every item succeeded, otherwise a `PartialFailureFault` (even when every item failed).
+/// Outcomes are taken as they come, and no list is kept while every item succeeds, so a
+/// million-item batch that succeeds allocates nothing here.
+pub fn batch_result(items: impl IntoIterator<Item = Result<(), Fault>>) -> Result<Value, Fault> {
+    let mut failed: Option<Vec<Option<Fault>>> = None;
+    for (i, outcome) in items.into_iter().enumerate() {
+        match (outcome, &mut failed) {
+            (Ok(()), None) => {}
+            (outcome, Some(results)) => results.push(outcome.err()),
+            (Err(fault), None) => {
+                let mut results: Vec<Option<Fault>> = std::iter::repeat_with(|| None).take(i).collect();
+                results.push(Some(fault));
+                failed = Some(results);
+            }
+        }
     }
-    Err(Fault::PartialFailure { results: items.into_iter().map(Result::err).collect() })
+    failed.map_or(Ok(Value::Null), |results| Err(Fault::PartialFailure { results }))
 }

@@ -52,7 +52,7 @@ fn answer(status: HvStatus, out: *mut c_char) -> Value {
         assert!(obj.contains_key("result"), "{text}");
     } else {
         assert_eq!(v["fault"]["type"], TYPES[status as usize], "status {status:?} vs {text}");
-        assert!(v["fault"]["errorMessage"].as_str().map_or(false, |m| !m.is_empty()));
+        assert!(v["fault"]["errorMessage"].as_str().is_some_and(|m| !m.is_empty()));
     }
     v
 }

@@ -19,6 +19,15 @@ pub struct HvClient {
     client: Client,
 }
 
+/// The one document a call writes: `{"result": …}` or `{"fault": …}` (serialized by move,
+/// so a large result is never copied).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Answer {
+    Result(Value),
+    Fault(Value),
+}
+
 /// Written when even the answer cannot be built (never expected).
 const LAST_RESORT: &str = r#"{"fault":{"type":"UnexpectedFault","errorMessage":"The answer could not be encoded."}}"#;
 
@@ -37,11 +46,9 @@ fn guard(out_json: *mut *mut c_char, body: impl FnOnce() -> Result<Value, Fault>
     // SAFETY: out_json is non-NULL and, by the header's contract, points to a writable char*.
     unsafe { *out_json = std::ptr::null_mut() };
     let answered = catch_unwind(AssertUnwindSafe(|| {
-        let answer = body();
-        let status = answer.as_ref().map_or_else(Fault::status, |_| HvStatus::HV_OK);
-        let doc = match answer {
-            Ok(v) => json!({ "result": v }),
-            Err(f) => json!({ "fault": f.to_json() }),
+        let (status, doc) = match body() {
+            Ok(v) => (HvStatus::HV_OK, Answer::Result(v)),
+            Err(f) => (f.status(), Answer::Fault(f.to_json())),
         };
         (status, serde_json::to_string(&doc).unwrap_or_else(|_| LAST_RESORT.into()))
     }));

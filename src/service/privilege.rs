@@ -3,12 +3,27 @@
 
 use crate::service::method::Method::{self, *};
 
-/// A Horizon privilege hvapi knows. Roles may name other Horizon privileges too; they grant
-/// nothing here.
-#[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum Privilege {
+/// Declares the privileges hvapi knows: the enum, the list of all, and each one's name
+/// (the variant's own name), from one list.
+macro_rules! privileges {
+    ($($p:ident),+ $(,)?) => {
+        /// A Horizon privilege hvapi knows. Roles may name other Horizon privileges too; they
+        /// grant nothing here.
+        #[allow(non_camel_case_types)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Privilege { $($p),+ }
+
+        pub const ALL_PRIVILEGES: &[Privilege] = &[$(Privilege::$p),+];
+
+        impl Privilege {
+            pub fn name(self) -> &'static str {
+                match self { $(Privilege::$p => stringify!($p)),+ }
+            }
+        }
+    };
+}
+
+privileges!(
     MACHINE_MANAGE_VDI_SESSION,
     POOL_MANAGEMENT,
     MACHINE_REBOOT,
@@ -18,49 +33,17 @@ pub enum Privilege {
     FEDERATED_SESSIONS_VIEW,
     FEDERATED_LDAP_MANAGE,
     FEDERATED_LDAP_VIEW,
-}
+);
 
 use Privilege::*;
 
-pub const ALL_PRIVILEGES: [Privilege; 9] = [
-    MACHINE_MANAGE_VDI_SESSION,
-    POOL_MANAGEMENT,
-    MACHINE_REBOOT,
-    MACHINE_VIEW,
-    POOL_VIEW,
-    FEDERATED_SESSIONS_MANAGE,
-    FEDERATED_SESSIONS_VIEW,
-    FEDERATED_LDAP_MANAGE,
-    FEDERATED_LDAP_VIEW,
-];
-
 impl Privilege {
-    pub fn name(self) -> &'static str {
-        match self {
-            MACHINE_MANAGE_VDI_SESSION => "MACHINE_MANAGE_VDI_SESSION",
-            POOL_MANAGEMENT => "POOL_MANAGEMENT",
-            MACHINE_REBOOT => "MACHINE_REBOOT",
-            MACHINE_VIEW => "MACHINE_VIEW",
-            POOL_VIEW => "POOL_VIEW",
-            FEDERATED_SESSIONS_MANAGE => "FEDERATED_SESSIONS_MANAGE",
-            FEDERATED_SESSIONS_VIEW => "FEDERATED_SESSIONS_VIEW",
-            FEDERATED_LDAP_MANAGE => "FEDERATED_LDAP_MANAGE",
-            FEDERATED_LDAP_VIEW => "FEDERATED_LDAP_VIEW",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Privilege> {
-        ALL_PRIVILEGES.into_iter().find(|p| p.name() == name)
+        ALL_PRIVILEGES.iter().copied().find(|p| p.name() == name)
     }
 
     pub fn bit(self) -> PrivilegeSet {
-        PrivilegeSet(1 << self as u8)
-    }
-
-    /// `FEDERATED_*` privileges count only on the `"federation"` scope; the others only on
-    /// access groups.
-    pub fn is_federated(self) -> bool {
-        matches!(self, FEDERATED_SESSIONS_MANAGE | FEDERATED_SESSIONS_VIEW | FEDERATED_LDAP_MANAGE | FEDERATED_LDAP_VIEW)
+        PrivilegeSet(1 << self as u16)
     }
 }
 
@@ -127,7 +110,7 @@ pub fn rule(method: Method) -> Rule {
 /// Horizon's built-in roles that a world may name without defining them (a world role of the
 /// same name replaces the built-in one).
 pub const BUILTIN_ROLES: [(&str, &[Privilege]); 4] = [
-    ("Administrators", &ALL_PRIVILEGES),
+    ("Administrators", ALL_PRIVILEGES),
     ("Administrators (Read only)", &[MACHINE_VIEW, POOL_VIEW, FEDERATED_SESSIONS_VIEW, FEDERATED_LDAP_VIEW]),
     ("Inventory Administrators", &[MACHINE_MANAGE_VDI_SESSION, POOL_MANAGEMENT, MACHINE_REBOOT, MACHINE_VIEW, POOL_VIEW]),
     ("Inventory Administrators (Read only)", &[MACHINE_VIEW, POOL_VIEW]),

@@ -158,6 +158,13 @@ pub fn run<R>(q: &Query, rows: impl Iterator<Item = R>, make: impl Fn(&R) -> Val
     let end = q.starting_offset.saturating_add(q.limit);
     match (&q.filter, &q.sort_by) {
         (None, None) => {
+            // Rows whose number is known (the event log, inventory tables): build the page only.
+            if let (lower, Some(upper)) = rows.size_hint() {
+                if lower == upper {
+                    let results = rows.skip(q.starting_offset).take(q.limit).map(|r| make(&r)).collect();
+                    return page(results, lower);
+                }
+            }
             let mut results = Vec::new();
             let mut total = 0;
             for r in rows {

@@ -12,6 +12,7 @@ use crate::service::privilege::{self, rule, Rule};
 use crate::service::query::{self, Filter, Query};
 use crate::service::request::SessionOp;
 use serde_json::Value;
+use std::borrow::Cow;
 
 impl SessionOp {
     fn operation(&self) -> Operation {
@@ -25,26 +26,26 @@ impl SessionOp {
     }
 
     /// The verb of event messages: "log off", "send the WARNING message \"…\" to".
-    fn verb(&self) -> String {
+    fn verb(&self) -> Cow<'static, str> {
         match self {
             SessionOp::Disconnect => "disconnect".into(),
             SessionOp::Logoff { forced: false } => "log off".into(),
             SessionOp::Logoff { forced: true } => "force the logoff of".into(),
             SessionOp::Reset => "reset".into(),
             SessionOp::Restart => "restart".into(),
-            SessionOp::SendMessage { msg_type, message } => format!("send the {msg_type} message {message:?} to"),
+            SessionOp::SendMessage { msg_type, message } => format!("send the {msg_type} message {message:?} to").into(),
         }
     }
 
     /// The same verb in the past tense, for success events.
-    fn past(&self) -> String {
+    fn past(&self) -> Cow<'static, str> {
         match self {
             SessionOp::Disconnect => "disconnected".into(),
             SessionOp::Logoff { forced: false } => "logged off".into(),
             SessionOp::Logoff { .. } => "forced the logoff of".into(),
             SessionOp::Reset => "reset".into(),
             SessionOp::Restart => "restarted".into(),
-            SessionOp::SendMessage { msg_type, message } => format!("sent the {msg_type} message {message:?} to"),
+            SessionOp::SendMessage { msg_type, message } => format!("sent the {msg_type} message {message:?} to").into(),
         }
     }
 }
@@ -53,33 +54,32 @@ impl SessionOp {
 pub fn write(f: &mut Federation, admin: Ix, method: Method, op: &SessionOp, ids: &[String], batch: bool, now: Timestamp) -> Result<Value, Fault> {
     let rule = rule(method);
     privilege::require_anywhere(f, admin, rule)?;
-    if batch {
-        batch_result(ids.iter().map(|id| item(f, admin, rule, op, id, now)).collect())
-    } else {
-        item(f, admin, rule, op, &ids[0], now).map(|()| Value::Null)
+    let who = f.admins[admin as usize].display();
+    if !batch {
+        return item(f, admin, &who, rule, op, &ids[0], now).map(|()| Value::Null);
     }
+    // At most one event per item: grow the log once, not item by item.
+    f.events.reserve(ids.len());
+    batch_result(ids.iter().map(|id| item(f, admin, &who, rule, op, id, now)))
 }
 
-fn item(f: &mut Federation, admin: Ix, rule: Rule, op: &SessionOp, id: &str, now: Timestamp) -> Result<(), Fault> {
+/// Text made of `parts`, allocated once at its exact length.
+fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| s.push_str(p));
+    s
+}
+
+fn item(f: &mut Federation, admin: Ix, who: &str, rule: Rule, op: &SessionOp, id: &str, now: Timestamp) -> Result<(), Fault> {
     let names = events(op.operation());
-    let who = f.admins[admin as usize].display();
-    let record = |f: &mut Federation, event_type: &'static str, success: bool, message: String, user: Option<Ix>, pod: Option<Ix>| {
-        f.record(EventRecord {
-            id: 0,
-            time: now,
-            event_type,
-            success,
-            admin,
-            message: message.into(),
-            session: Some(id.into()),
-            user_home_site: None,
-            user,
-            pod,
-        });
+    // An ended session's id moves into its event.
+    let record = |f: &mut Federation, event_type: &'static str, success: bool, message: String, user: Option<Ix>, pod: Option<Ix>, ended: Option<Session>| {
+        let session = Some(ended.map_or_else(|| id.into(), |s| s.id));
+        f.record(EventRecord { session, user, pod, ..EventRecord::new(now, event_type, success, admin, message) });
     };
     let Some(ix) = f.sessions.find(id) else {
         let fault = Fault::entity_not_found(id);
-        record(f, names.local_failure, false, format!("{who} could not {} session {id}: {fault}", op.verb()), None, None);
+        record(f, names.local_failure, false, format!("{who} could not {} session {id}: {fault}", op.verb()), None, None, None);
         return Err(fault);
     };
     let (local, ag, pod, user) = {
@@ -87,62 +87,80 @@ fn item(f: &mut Federation, admin: Ix, rule: Rule, op: &SessionOp, id: &str, now
         (f.is_local(s), f.session_access_group(s), f.session_pod(s), s.user)
     };
     privilege::require_for(f, admin, rule, ag, local, id)?;
-    let user_name = f.users_and_groups.get(user).display();
+    // `DOMAIN\name` of the session's user (users are never removed).
+    let user_name = |f: &Federation| {
+        let u = f.users_and_groups.get(user);
+        (u.domain.clone(), u.name.clone())
+    };
     if !local {
         let pod_name = f.pods.get(pod).name.to_string();
         if !f.pods.get(pod).reachable {
             let fault = Fault::unexpected(format!("pod {pod_name} ({}) could not be reached", f.pods.get(pod).id));
             let msg = format!("{who} could not send pod {pod_name} a request to {} session {id}: the pod is unreachable.", op.verb());
-            record(f, names.remote_failure, false, msg, Some(user), Some(pod));
+            record(f, names.remote_failure, false, msg, Some(user), Some(pod), None);
             return Err(fault);
         }
         // The remote pod applies the same rules and answers at once; the request was sent
         // whatever its verdict.
+        let (domain, name) = user_name(f);
         let verdict = apply(f, ix, op, now);
-        let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {user_name}.", op.verb());
-        record(f, names.remote_success, true, msg, Some(user), Some(pod));
+        let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {domain}\\{name}.", op.verb());
+        let (verdict, ended) = split(verdict);
+        record(f, names.remote_success, true, msg, Some(user), Some(pod), ended);
         return verdict;
     }
-    let verdict = apply(f, ix, op, now);
-    match &verdict {
-        Ok(()) => record(f, names.local_success, true, format!("{who} {} session {id} of {user_name}.", op.past()), Some(user), Some(pod)),
-        Err(fault) => {
-            record(f, names.local_failure, false, format!("{who} could not {} session {id} of {user_name}: {fault}", op.verb()), Some(user), Some(pod))
-        }
-    }
+    let (verdict, ended) = split(apply(f, ix, op, now));
+    let u = f.users_and_groups.get(user);
+    let msg = match &verdict {
+        Ok(()) => concat(&[who, " ", &op.past(), " session ", id, " of ", &u.domain, "\\", &u.name, "."]),
+        Err(fault) => format!("{who} could not {} session {id} of {}\\{}: {fault}", op.verb(), u.domain, u.name),
+    };
+    let (event, success) = if verdict.is_ok() { (names.local_success, true) } else { (names.local_failure, false) };
+    record(f, event, success, msg, Some(user), Some(pod), ended);
     verdict
 }
 
-/// The state rules of one operation on one existing session.
-fn apply(f: &mut Federation, ix: Ix, op: &SessionOp, now: Timestamp) -> Result<(), Fault> {
+/// An outcome of [`apply`] as the item's verdict and the session it ended, if any.
+fn split(outcome: Result<Option<Session>, Fault>) -> (Result<(), Fault>, Option<Session>) {
+    match outcome {
+        Ok(ended) => (Ok(()), ended),
+        Err(fault) => (Err(fault), None),
+    }
+}
+
+/// The state rules of one operation on one existing session. Returns the session's record
+/// when the operation ended it.
+fn apply(f: &mut Federation, ix: Ix, op: &SessionOp, now: Timestamp) -> Result<Option<Session>, Fault> {
     let s = f.sessions.get(ix);
-    let id = s.id.to_string();
+    let id = || s.id.to_string();
     match op {
         SessionOp::Disconnect => {
             if s.state == SessionState::Disconnected {
+                let id = id();
                 return Err(Fault::invalid_state(&id, format!("Session {id} is already disconnected.")));
             }
             let s = f.sessions.get_mut(ix);
             s.state = SessionState::Disconnected;
             s.disconnect = Some(now);
             s.protocol = None;
+            Ok(None)
         }
         SessionOp::Logoff { forced } => {
             if s.locked && !forced {
+                let id = id();
                 return Err(Fault::invalid_state(&id, format!("Session {id} is locked; only a forced logoff ends it.")));
             }
-            f.end_session(ix);
+            Ok(Some(f.take_session(ix)))
         }
         SessionOp::Reset | SessionOp::Restart => {
             if let Some(why) = not_resettable(f, s) {
-                return Err(Fault::invalid_argument("id", format!("Session {id} cannot be reset or restarted: {why}.")));
+                return Err(Fault::invalid_argument("id", format!("Session {} cannot be reset or restarted: {why}.", id())));
             }
             // The machine goes down under the session, which ends.
-            f.end_session(ix);
+            Ok(Some(f.take_session(ix)))
         }
-        SessionOp::SendMessage { .. } => {}
+        SessionOp::SendMessage { .. } => Ok(None),
     }
-    Ok(())
 }
 
 /// Reset and restart need a desktop session on a managed virtual machine.

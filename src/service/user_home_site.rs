@@ -47,19 +47,9 @@ fn infos(f: &Federation, ixs: impl IntoIterator<Item = Ix>) -> Value {
     Value::Array(ixs.into_iter().map(|ix| serde_json::to_value(info(f, ix)).expect("infos serialize")).collect())
 }
 
-fn record(f: &mut Federation, admin: Ix, now: Timestamp, event_type: &'static str, success: bool, message: String, home_site: Option<&str>, user: Option<Ix>) {
-    f.record(EventRecord {
-        id: 0,
-        time: now,
-        event_type,
-        success,
-        admin,
-        message: message.into(),
-        session: None,
-        user_home_site: home_site.map(Into::into),
-        user,
-        pod: None,
-    });
+/// Records a home-site event about `home_site` of `user`.
+fn record(f: &mut Federation, event: EventRecord, home_site: Option<&str>, user: Option<Ix>) {
+    f.record(EventRecord { user_home_site: home_site.map(Into::into), user, ..event });
 }
 
 /// UserHomeSite_Create. Returns the new id, or the existing one when the same configuration
@@ -71,7 +61,7 @@ pub fn create(f: &mut Federation, admin: Ix, base: &UserHomeSiteBase, now: Times
     let owner = f.users_and_groups.find(&base.user_or_group);
     let fail = |f: &mut Federation, fault: Fault| {
         let msg = format!("{who} could not add a home site for {}: {fault}", base.user_or_group);
-        record(f, admin, now, names.local_failure, false, msg, None, owner);
+        record(f, EventRecord::new(now, names.local_failure, false, admin, msg), None, owner);
         Err(fault)
     };
     if let Err(fault) = initialized(f) {
@@ -117,7 +107,7 @@ pub fn create(f: &mut Federation, admin: Ix, base: &UserHomeSiteBase, now: Times
     };
     f.add_home_site(HomeSite { id: id.as_str().into(), owner, site, scope }).expect("fresh id");
     let msg = format!("{who} set the home site of {} to {}.", base.user_or_group, base.site);
-    record(f, admin, now, names.local_success, true, msg, Some(&id), Some(owner));
+    record(f, EventRecord::new(now, names.local_success, true, admin, msg), Some(&id), Some(owner));
     Ok(Value::String(id))
 }
 
@@ -132,14 +122,15 @@ pub fn delete(f: &mut Federation, admin: Ix, id: &str, now: Timestamp) -> Result
         Ok(ix) => ix,
         Err(fault) => {
             let owner = found.map(|ix| f.home_sites.get(ix).owner);
-            record(f, admin, now, names.local_failure, false, format!("{who} could not delete the home site {id}: {fault}"), Some(id), owner);
+            let msg = format!("{who} could not delete the home site {id}: {fault}");
+            record(f, EventRecord::new(now, names.local_failure, false, admin, msg), Some(id), owner);
             return Err(fault);
         }
     };
     let owner = f.home_sites.get(ix).owner;
     f.remove_home_site(ix);
     let msg = format!("{who} deleted the home site {id} of {}.", f.users_and_groups.get(owner).id);
-    record(f, admin, now, names.local_success, true, msg, Some(id), Some(owner));
+    record(f, EventRecord::new(now, names.local_success, true, admin, msg), Some(id), Some(owner));
     Ok(Value::Null)
 }
 
@@ -208,11 +199,10 @@ pub fn resolution(f: &Federation, user: Ix, scope: Scope) -> Option<Vec<Ix>> {
 
 /// A group tier: the groups' configurations for `scope` in tie-break order (name without
 /// case, then id), the winner first, then only those whose site differs from the winner's.
+/// `groups` come in tie-break order already (a user's `member_of` is kept so).
 fn group_tier(f: &Federation, groups: impl Iterator<Item = Ix>, scope: Scope) -> Vec<Ix> {
-    let mut found: Vec<(u32, Ix)> =
-        groups.filter_map(|g| f.home_site_for(g, scope).map(|h| (f.users_and_groups.get(g).rank, h))).collect();
-    found.sort_unstable();
-    let Some(&(_, winner)) = found.first() else { return Vec::new() };
+    let mut configured = groups.filter_map(|g| f.home_site_for(g, scope));
+    let Some(winner) = configured.next() else { return Vec::new() };
     let site = f.home_sites.get(winner).site;
-    std::iter::once(winner).chain(found[1..].iter().map(|&(_, h)| h).filter(|&h| f.home_sites.get(h).site != site)).collect()
+    std::iter::once(winner).chain(configured.filter(|&h| f.home_sites.get(h).site != site)).collect()
 }

@@ -174,7 +174,7 @@ pub fn fault(r: Result<Value, Fault>) -> Value {
         Err(f) => {
             let j = f.to_json();
             assert_eq!(j["type"], f.type_name());
-            assert!(j["errorMessage"].as_str().map_or(false, |m| !m.is_empty()), "every fault has a message");
+            assert!(j["errorMessage"].as_str().is_some_and(|m| !m.is_empty()), "every fault has a message");
             j
         }
     }

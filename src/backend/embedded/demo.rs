@@ -105,22 +105,6 @@ fn pick(names: &[&str], i: u32) -> String {
     }
 }
 
-fn uog(id: String, name: String, group: bool) -> UserOrGroup {
-    UserOrGroup {
-        id: id.into(),
-        name: name.into(),
-        domain: DOMAIN.into(),
-        group,
-        members: Vec::new(),
-        member_of: Vec::new(),
-        rank: 0,
-        global_entitlements: Vec::new(),
-        global_application_entitlements: Vec::new(),
-        home_sites: Vec::new(),
-        sessions: Vec::new(),
-    }
-}
-
 /// Builds the demo federation.
 pub fn build(c: Counts) -> Federation {
     let mut f = Federation { initialized: true, ..Default::default() };
@@ -147,12 +131,12 @@ pub fn build(c: Counts) -> Federation {
         let name = format!("user{:0width$}", u + 1);
         let id = format!("UserOrGroup/{name}");
         f.by_name.insert(Federation::user_name_key(DOMAIN, &name), u);
-        f.users_and_groups.insert(&id, uog(id.clone(), name, false));
+        f.users_and_groups.insert(&id, UserOrGroup::new(&id, &name, DOMAIN, false));
     }
     for g in 0..c.groups {
         let name = pick(&GROUPS, g);
         let id = format!("UserOrGroup/group-{}", g + 1);
-        let ix = f.users_and_groups.insert(&id, uog(id.clone(), name.clone(), true)).expect("new");
+        let ix = f.users_and_groups.insert(&id, UserOrGroup::new(&id, &name, DOMAIN, true)).expect("new");
         f.by_name.insert(Federation::user_name_key(DOMAIN, &name), ix);
     }
     let group_ix = |g: u32| c.users + g;

@@ -1,45 +1,196 @@
 //! The simulated federation: every entity of a world, held in compact records that refer to
 //! each other by index, with the indexes the rules need (id → record, user → sessions,
-//! name → user, owner → home sites). It stores; it decides nothing (the rules are in
-//! `service`). Records are never moved, so an index stays valid for the life of the world;
-//! ended sessions and deleted home sites leave an empty slot.
+//! name → user, owner → home sites, (owner, scope) → home site). It stores; it decides
+//! nothing (the rules are in `service`). Records are never moved, so an index stays valid for
+//! the life of the world; ended sessions and deleted home sites leave an empty slot.
 
 use crate::model::time::Timestamp;
 use crate::service::privilege::PrivilegeSet;
+use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 /// Index of a record in its table.
 pub type Ix = u32;
+
+/// A record addressed by its id.
+pub trait Keyed {
+    fn key(&self) -> &str;
+}
+
+macro_rules! keyed {
+    ($($t:ty),+) => { $(impl Keyed for $t { fn key(&self) -> &str { &self.id } })+ };
+}
+
+/// An empty slot of an [`Index`], and one whose entry was removed.
+const EMPTY: u64 = u64::MAX;
+const REMOVED: u64 = u64::MAX - 1;
+
+/// id → record index: an open-addressing table (linear probing, at most half full) of 8-byte
+/// slots, each the low 32 bits of the id's hash and the record's index. It keeps no copy of
+/// the id: a hit is confirmed against the record's own id, so hash collisions only lengthen
+/// a probe. The hash is SipHash with a random key, as std's `HashMap`, so crafted ids cannot
+/// force collisions. One slot holds both tag and index, so a lookup touches one cache line.
+#[derive(Debug, Default)]
+struct Index {
+    hasher: RandomState,
+    slots: Vec<u64>,
+    /// Entries present.
+    live: usize,
+    /// Slots not `EMPTY` (entries and `REMOVED` marks).
+    used: usize,
+}
+
+fn slot(h: u32, ix: Ix) -> u64 {
+    (h as u64) << 32 | ix as u64
+}
+
+impl Index {
+    fn hash(&self, id: &str) -> u32 {
+        #[cfg(test)]
+        if let Some(h) = test_hash::get() {
+            return h(id) as u32;
+        }
+        let mut h = self.hasher.build_hasher();
+        h.write(id.as_bytes());
+        h.finish() as u32
+    }
+
+    fn find<'a>(&self, id: &str, key_of: impl Fn(Ix) -> &'a str) -> Option<Ix> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let h = self.hash(id);
+        let mask = self.slots.len() - 1;
+        let mut p = h as usize & mask;
+        loop {
+            let s = self.slots[p];
+            if s == EMPTY {
+                return None;
+            }
+            if s != REMOVED && (s >> 32) as u32 == h && key_of(s as Ix) == id {
+                return Some(s as Ix);
+            }
+            p = (p + 1) & mask;
+        }
+    }
+
+    /// Indexes `id` → `ix`; false if `id` is indexed already.
+    fn insert<'a>(&mut self, id: &str, ix: Ix, key_of: impl Fn(Ix) -> &'a str) -> bool {
+        assert!(ix < Ix::MAX - 1, "a table holds fewer than 2^32 - 2 records");
+        if (self.used + 1) * 2 > self.slots.len() {
+            // Full of entries: double. Full of removal marks: rebuild at the same size.
+            self.rebuild(((self.live + 1) * 3).next_power_of_two().max(16));
+        }
+        let h = self.hash(id);
+        let mask = self.slots.len() - 1;
+        let mut p = h as usize & mask;
+        let mut free = None;
+        loop {
+            let s = self.slots[p];
+            if s == EMPTY {
+                break;
+            }
+            if s == REMOVED {
+                free = free.or(Some(p));
+            } else if (s >> 32) as u32 == h && key_of(s as Ix) == id {
+                return false;
+            }
+            p = (p + 1) & mask;
+        }
+        let at = free.unwrap_or_else(|| {
+            self.used += 1;
+            p
+        });
+        self.slots[at] = slot(h, ix);
+        self.live += 1;
+        true
+    }
+
+    /// Forgets `id` → `ix`.
+    fn remove(&mut self, id: &str, ix: Ix) {
+        if self.slots.is_empty() {
+            return;
+        }
+        let h = self.hash(id);
+        let want = slot(h, ix);
+        let mask = self.slots.len() - 1;
+        let mut p = h as usize & mask;
+        loop {
+            match self.slots[p] {
+                EMPTY => return,
+                s if s == want => break,
+                _ => p = (p + 1) & mask,
+            }
+        }
+        self.live -= 1;
+        if self.slots[(p + 1) & mask] != EMPTY {
+            self.slots[p] = REMOVED;
+            return;
+        }
+        // The end of a probe run: it and the removal marks before it become empty.
+        while self.slots[p] == REMOVED || self.slots[p] == want {
+            self.slots[p] = EMPTY;
+            self.used -= 1;
+            p = p.wrapping_sub(1) & mask;
+        }
+    }
+
+    /// Makes room for `n` more entries.
+    fn reserve(&mut self, n: usize) {
+        let need = (self.live + n) * 2;
+        if need > self.slots.len() {
+            self.rebuild(need.next_power_of_two().max(16));
+        }
+    }
+
+    /// Rebuilds the table with `capacity` slots (a power of two), dropping removal marks.
+    fn rebuild(&mut self, capacity: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; capacity]);
+        let mask = capacity - 1;
+        for s in old.into_iter().filter(|&s| s != EMPTY && s != REMOVED) {
+            let mut p = (s >> 32) as usize & mask;
+            while self.slots[p] != EMPTY {
+                p = (p + 1) & mask;
+            }
+            self.slots[p] = s;
+        }
+        self.used = self.live;
+    }
+}
 
 /// A table of records addressed by id.
 #[derive(Debug)]
 pub struct Table<T> {
     pub items: Vec<T>,
-    index: HashMap<Box<str>, Ix>,
+    index: Index,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Self {
-        Table { items: Vec::new(), index: HashMap::new() }
+        Table { items: Vec::new(), index: Index::default() }
+    }
+}
+
+impl<T: Keyed> Table<T> {
+    pub fn find(&self, id: &str) -> Option<Ix> {
+        self.index.find(id, |ix| self.items[ix as usize].key())
+    }
+
+    /// Adds a record under its id (`id` is `item.key()`); `None` if the id is taken.
+    pub fn insert(&mut self, id: &str, item: T) -> Option<Ix> {
+        debug_assert_eq!(id, item.key());
+        let ix = self.items.len() as Ix;
+        let items = &self.items;
+        if !self.index.insert(id, ix, |i| items[i as usize].key()) {
+            return None;
+        }
+        self.items.push(item);
+        Some(ix)
     }
 }
 
 impl<T> Table<T> {
-    pub fn find(&self, id: &str) -> Option<Ix> {
-        self.index.get(id).copied()
-    }
-
-    /// Adds a record; `None` if the id is taken.
-    pub fn insert(&mut self, id: &str, item: T) -> Option<Ix> {
-        if self.index.contains_key(id) {
-            return None;
-        }
-        let ix = self.items.len() as Ix;
-        self.index.insert(id.into(), ix);
-        self.items.push(item);
-        Some(ix)
-    }
-
     pub fn get(&self, ix: Ix) -> &T {
         &self.items[ix as usize]
     }
@@ -66,45 +217,63 @@ impl<T> Table<T> {
 #[derive(Debug)]
 pub struct Slots<T> {
     pub items: Vec<Option<T>>,
-    index: HashMap<Box<str>, Ix>,
+    index: Index,
     live: usize,
 }
 
 impl<T> Default for Slots<T> {
     fn default() -> Self {
-        Slots { items: Vec::new(), index: HashMap::new(), live: 0 }
+        Slots { items: Vec::new(), index: Index::default(), live: 0 }
     }
 }
 
-impl<T> Slots<T> {
+fn live_key<T: Keyed>(items: &[Option<T>], ix: Ix) -> &str {
+    items[ix as usize].as_ref().expect("the index names live slots only").key()
+}
+
+impl<T: Keyed> Slots<T> {
     pub fn find(&self, id: &str) -> Option<Ix> {
-        self.index.get(id).copied()
+        self.index.find(id, |ix| live_key(&self.items, ix))
     }
 
+    /// Adds a record under its id (`id` is `item.key()`); `None` if the id is taken.
     pub fn insert(&mut self, id: &str, item: T) -> Option<Ix> {
-        if self.index.contains_key(id) {
+        debug_assert_eq!(id, item.key());
+        let ix = self.items.len() as Ix;
+        let items = &self.items;
+        if !self.index.insert(id, ix, |i| live_key(items, i)) {
             return None;
         }
-        let ix = self.items.len() as Ix;
-        self.index.insert(id.into(), ix);
         self.items.push(Some(item));
         self.live += 1;
         Some(ix)
     }
 
+    /// Removes the record at `ix` (whose id is `id`) and returns it.
+    pub fn remove(&mut self, ix: Ix, id: &str) -> Option<T> {
+        let item = self.items.get_mut(ix as usize)?.take()?;
+        debug_assert_eq!(id, item.key());
+        self.index.remove(item.key(), ix);
+        self.live -= 1;
+        Some(item)
+    }
+
+    /// Removes the record at `ix` and returns it.
+    pub fn take(&mut self, ix: Ix) -> Option<T> {
+        let item = self.items.get_mut(ix as usize)?.take()?;
+        self.index.remove(item.key(), ix);
+        self.live -= 1;
+        Some(item)
+    }
+}
+
+impl<T> Slots<T> {
     pub fn get(&self, ix: Ix) -> &T {
         self.items[ix as usize].as_ref().expect("live slot")
     }
 
     pub fn get_mut(&mut self, ix: Ix) -> &mut T {
         self.items[ix as usize].as_mut().expect("live slot")
-    }
-
-    pub fn remove(&mut self, ix: Ix, id: &str) -> Option<T> {
-        let item = self.items.get_mut(ix as usize)?.take()?;
-        self.index.remove(id);
-        self.live -= 1;
-        Some(item)
     }
 
     /// Live records, in insertion order.
@@ -151,7 +320,8 @@ pub struct UserOrGroup {
     pub group: bool,
     /// Groups only: immediate members (users and groups).
     pub members: Vec<Ix>,
-    /// The groups this user or group is an immediate member of.
+    /// The groups this user or group is an immediate member of, in tie-break order (by
+    /// `rank`; kept so by [`Federation::rank_groups`]).
     pub member_of: Vec<Ix>,
     /// Groups only: position in the resolution tie-break order (name case-insensitive, then id).
     pub rank: u32,
@@ -165,6 +335,23 @@ pub struct UserOrGroup {
 }
 
 impl UserOrGroup {
+    /// A user or group with no memberships, entitlements, home sites or sessions yet.
+    pub fn new(id: &str, name: &str, domain: &str, group: bool) -> UserOrGroup {
+        UserOrGroup {
+            id: id.into(),
+            name: name.into(),
+            domain: domain.into(),
+            group,
+            members: Vec::new(),
+            member_of: Vec::new(),
+            rank: 0,
+            global_entitlements: Vec::new(),
+            global_application_entitlements: Vec::new(),
+            home_sites: Vec::new(),
+            sessions: Vec::new(),
+        }
+    }
+
     /// `DOMAIN\name`.
     pub fn display(&self) -> String {
         format!("{}\\{}", self.domain, self.name)
@@ -323,6 +510,16 @@ pub struct EventRecord {
     pub pod: Option<Ix>,
 }
 
+impl EventRecord {
+    /// An event about nothing in particular yet; set `session`, `user_home_site`, `user` and
+    /// `pod` as they apply. The id is given by [`Federation::record`].
+    pub fn new(time: Timestamp, event_type: &'static str, success: bool, admin: Ix, message: String) -> EventRecord {
+        EventRecord { id: 0, time, event_type, success, admin, message: message.into(), session: None, user_home_site: None, user: None, pod: None }
+    }
+}
+
+keyed!(Site, Pod, AccessGroup, UserOrGroup, Entitlement, Desktop, Farm, Session, HomeSite);
+
 /// One simulated pod federation.
 #[derive(Debug, Default)]
 pub struct Federation {
@@ -345,6 +542,50 @@ pub struct Federation {
     pub events: Vec<EventRecord>,
     /// The counter behind generated home-site ids.
     pub next_home_site: u64,
+    /// (owner, scope) → its home-site configuration, kept by `add_home_site` and
+    /// `remove_home_site` (the only ways to add or remove one; read it, never write it).
+    pub home_site_by_scope: HashMap<(Ix, Scope), Ix, BuildHasherDefault<IxHasher>>,
+}
+
+/// A fast hasher for keys made of record indexes (never of caller-chosen text).
+#[derive(Default, Clone, Copy)]
+pub struct IxHasher(u64);
+
+impl IxHasher {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for IxHasher {
+    fn finish(&self) -> u64 {
+        // murmur3's finalizer: every bit of the state reaches the high bits the table uses.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..c.len()].copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.add(n as u64);
+    }
 }
 
 impl Federation {
@@ -393,38 +634,51 @@ impl Federation {
 
     /// Ends a session: it leaves the store and every index.
     pub fn end_session(&mut self, ix: Ix) {
-        let (id, user) = {
-            let s = self.sessions.get(ix);
-            (s.id.clone(), s.user)
-        };
-        self.sessions.remove(ix, &id);
-        let list = &mut self.users_and_groups.get_mut(user).sessions;
-        if let Some(p) = list.iter().position(|&x| x == ix) {
+        self.take_session(ix);
+    }
+
+    /// Ends a session and returns its record.
+    pub fn take_session(&mut self, ix: Ix) -> Session {
+        let s = self.sessions.take(ix).expect("live slot");
+        let list = &mut self.users_and_groups.get_mut(s.user).sessions;
+        // Indexes only grow, so a user's list is in ascending order.
+        let at = list.binary_search(&ix).ok().or_else(|| list.iter().position(|&x| x == ix));
+        if let Some(p) = at {
             list.remove(p);
         }
+        s
     }
 
     /// Adds a home-site configuration and indexes it under its owner.
     pub fn add_home_site(&mut self, hs: HomeSite) -> Option<Ix> {
-        let owner = hs.owner;
+        let key = (hs.owner, hs.scope);
         let id: Box<str> = hs.id.clone();
         let ix = self.home_sites.insert(&id, hs)?;
-        self.users_and_groups.get_mut(owner).home_sites.push(ix);
+        self.users_and_groups.get_mut(key.0).home_sites.push(ix);
+        // At most one per (owner, scope) is the caller's rule; should a second come, the
+        // first stays the one found, as with a search of the owner's list.
+        self.home_site_by_scope.entry(key).or_insert(ix);
         Some(ix)
     }
 
     pub fn remove_home_site(&mut self, ix: Ix) {
-        let (id, owner) = {
-            let h = self.home_sites.get(ix);
-            (h.id.clone(), h.owner)
-        };
-        self.home_sites.remove(ix, &id);
-        self.users_and_groups.get_mut(owner).home_sites.retain(|&x| x != ix);
+        let Some(h) = self.home_sites.take(ix) else { return };
+        let list = &mut self.users_and_groups.get_mut(h.owner).home_sites;
+        list.retain(|&x| x != ix);
+        let key = (h.owner, h.scope);
+        if self.home_site_by_scope.get(&key) == Some(&ix) {
+            // Another configuration of the same owner and scope, if any, takes its place.
+            let next = list.iter().copied().find(|&x| self.home_sites.get(x).scope == h.scope);
+            match next {
+                Some(n) => self.home_site_by_scope.insert(key, n),
+                None => self.home_site_by_scope.remove(&key),
+            };
+        }
     }
 
     /// The configuration `owner` has for `scope`, if any (at most one exists).
     pub fn home_site_for(&self, owner: Ix, scope: Scope) -> Option<Ix> {
-        self.users_and_groups.get(owner).home_sites.iter().copied().find(|&h| self.home_sites.get(h).scope == scope)
+        self.home_site_by_scope.get(&(owner, scope)).copied()
     }
 
     /// Is `uog` a direct member of the entitlement `scope` names?
@@ -443,7 +697,8 @@ impl Federation {
             || self.users_and_groups.get(user).member_of.iter().any(|&g| self.directly_entitled(g, scope))
     }
 
-    /// Computes each group's tie-break rank; call after the users and groups are loaded.
+    /// Computes each group's tie-break rank and puts every `member_of` in that order; call
+    /// after the users and groups are loaded.
     pub fn rank_groups(&mut self) {
         let mut groups: Vec<Ix> = (0..self.users_and_groups.len() as Ix).filter(|&i| self.users_and_groups.get(i).group).collect();
         groups.sort_by_cached_key(|&g| {
@@ -453,6 +708,10 @@ impl Federation {
         for (rank, g) in groups.into_iter().enumerate() {
             self.users_and_groups.get_mut(g).rank = rank as u32;
         }
+        let ranks: Vec<u32> = self.users_and_groups.items.iter().map(|u| u.rank).collect();
+        for u in self.users_and_groups.items.iter_mut() {
+            u.member_of.sort_unstable_by_key(|&g| ranks[g as usize]);
+        }
     }
 
     /// Records an event and returns its id.
@@ -461,5 +720,109 @@ impl Federation {
         let id = e.id;
         self.events.push(e);
         id
+    }
+}
+
+/// Tests may force every id onto chosen hashes, to exercise the collision path.
+#[cfg(test)]
+mod test_hash {
+    use std::cell::Cell;
+    type Hash = fn(&str) -> u64;
+    thread_local!(static HASH: Cell<Option<Hash>> = Cell::new(None));
+    pub fn get() -> Option<Hash> {
+        HASH.with(Cell::get)
+    }
+    pub fn set(h: Option<Hash>) {
+        HASH.with(|c| c.set(h));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hs(id: &str) -> HomeSite {
+        HomeSite { id: id.into(), owner: 0, site: 0, scope: Scope::Global }
+    }
+
+    fn exercise() {
+        let mut t: Slots<HomeSite> = Slots::default();
+        let ids: Vec<String> = (0..200).map(|i| format!("UserHomeSite/h{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.insert(id, hs(id)), Some(i as Ix));
+            assert_eq!(t.insert(id, hs(id)), None, "duplicate {id}");
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.find(id), Some(i as Ix));
+        }
+        assert_eq!(t.find("UserHomeSite/nope"), None);
+        // Remove every third, then check every id again and re-add under new slots.
+        for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+            assert_eq!(t.remove(i as Ix, id).map(|h| h.id), Some(id.as_str().into()));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.find(id), (i % 3 != 0).then_some(i as Ix), "{id}");
+        }
+        assert_eq!(t.live(), 200 - 67);
+        for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+            let ix = t.insert(id, hs(id)).expect("free again");
+            assert_eq!(t.find(id), Some(ix));
+            assert_eq!(t.take(ix).map(|h| h.id), Some(id.as_str().into()));
+            assert_eq!(t.find(id), None);
+            let _ = i;
+        }
+        let mut tt: Table<Site> = Table::default();
+        for id in &ids {
+            assert!(tt.insert(id, Site { id: id.as_str().into(), name: "x".into() }).is_some());
+            assert!(tt.insert(id, Site { id: id.as_str().into(), name: "x".into() }).is_none());
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(tt.find(id), Some(i as Ix));
+        }
+    }
+
+    #[test]
+    fn index_with_real_hash() {
+        exercise();
+    }
+
+    /// Many insertions and removals in turn: removal marks are reused and cleared, the table
+    /// is rebuilt, and every id stays findable exactly while it is present.
+    #[test]
+    fn index_under_churn() {
+        let mut t: Slots<HomeSite> = Slots::default();
+        let mut present: Vec<(String, Ix)> = Vec::new();
+        let mut n = 0u64;
+        for round in 0..3000u64 {
+            for _ in 0..(round % 7) {
+                n += 1;
+                let id = format!("UserHomeSite/c{n}");
+                let ix = t.insert(&id, hs(&id)).expect("new id");
+                present.push((id, ix));
+            }
+            for _ in 0..(round % 5) {
+                if present.is_empty() {
+                    break;
+                }
+                let k = (round as usize * 7919) % present.len();
+                let (id, ix) = present.swap_remove(k);
+                assert!(t.take(ix).is_some());
+                assert_eq!(t.find(&id), None);
+            }
+        }
+        assert_eq!(t.live(), present.len());
+        for (id, ix) in &present {
+            assert_eq!(t.find(id), Some(*ix), "{id}");
+        }
+        assert!(t.index.slots.len() <= 4 * (present.len() * 3).next_power_of_two().max(16));
+    }
+
+    #[test]
+    fn index_when_every_hash_collides() {
+        test_hash::set(Some(|_| 42));
+        exercise();
+        test_hash::set(Some(|id| id.len() as u64 % 3));
+        exercise();
+        test_hash::set(None);
     }
 }

@@ -156,20 +156,7 @@ fn load_users_and_groups(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
         let id = o.id("id", IdType::UserOrGroup)?;
         let (name, domain) = (o.name("name")?, o.name("domain")?);
         let group = o.opt_bool("group")?.unwrap_or(false);
-        let uog = UserOrGroup {
-            id: id.into(),
-            name: name.into(),
-            domain: domain.into(),
-            group,
-            members: Vec::new(),
-            member_of: Vec::new(),
-            rank: 0,
-            global_entitlements: Vec::new(),
-            global_application_entitlements: Vec::new(),
-            home_sites: Vec::new(),
-            sessions: Vec::new(),
-        };
-        let ix = f.users_and_groups.insert(id, uog).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
+        let ix = f.users_and_groups.insert(id, UserOrGroup::new(id, name, domain, group)).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
         let key = Federation::user_name_key(domain, name);
         if f.by_name.insert(key, ix).is_some() {
             return Err(bad(o.path_of("name"), format!("{domain}\\{name} is defined twice")));
