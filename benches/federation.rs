@@ -561,7 +561,13 @@ fn bench_million(t: &mut Table, do_query: bool, do_memory: bool) {
             black_box(client.call(Method::SessionQuery, &scan).unwrap());
         }
         let scan_ms = t0.elapsed().as_secs_f64() * 1e3 / runs as f64;
-        t.add(format!("(d) Session_Query Equals namesData.clientName (full scan), {label}"), format!("{scan_ms:.0} ms/query"), "(info)", None, "no index: every session's view is built and matched");
+        t.add(
+            format!("(d) Session_Query Equals namesData.clientName (full scan), {label}"),
+            format!("{scan_ms:.0} ms/query"),
+            "(info)",
+            None,
+            "no index: every session's view is built and matched",
+        );
     }
     drop(client);
 }
@@ -584,6 +590,11 @@ fn main() {
         bench_million(&mut t, wanted("d"), wanted("e"));
     }
     println!();
-    println!("hvapi {} — benchmark figures ({} threads available, total {:.0} s)", env!("CARGO_PKG_VERSION"), std::thread::available_parallelism().map_or(1, |n| n.get()), started.elapsed().as_secs_f64());
+    println!(
+        "hvapi {} — benchmark figures ({} threads available, total {:.0} s)",
+        env!("CARGO_PKG_VERSION"),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        started.elapsed().as_secs_f64()
+    );
     t.print();
 }

@@ -57,7 +57,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nHome sites:");
     let _ = call(&client, "UserHomeSite_List", json!({"userOrGroup": "UserOrGroup/group-1"}));
     let _ = call(&client, "UserHomeSite_Resolve", json!({"user": "UserOrGroup/user00005", "globalEntitlement": "GlobalEntitlement/ge-1"}));
-    let id = call(&client, "UserHomeSite_Create", json!({"base": {"userOrGroup": "UserOrGroup/user00005", "site": "Site/site-2", "globalEntitlement": "GlobalEntitlement/ge-1"}}));
+    let id = call(
+        &client,
+        "UserHomeSite_Create",
+        json!({"base": {"userOrGroup": "UserOrGroup/user00005", "site": "Site/site-2", "globalEntitlement": "GlobalEntitlement/ge-1"}}),
+    );
     let _ = call(&client, "UserHomeSite_Resolve", json!({"user": "UserOrGroup/user00005", "globalEntitlement": "GlobalEntitlement/ge-1"}));
     if let Ok(id) = id {
         let _ = call(&client, "UserHomeSite_Delete", json!({"id": id}));

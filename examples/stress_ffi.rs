@@ -95,7 +95,13 @@ fn round(t: usize, r: usize, shared: *mut HvClient, last: usize) {
     use HvStatus::*;
     // The shared demo: reads, and logoffs of sessions this thread alone touches.
     call(shared, hv_session_query, r#"{"limit": 5}"#, HV_OK, "query");
-    call(shared, hv_session_query, r#"{"filter": {"type": "Equals", "memberName": "namesData.userName", "value": "HVDEMO\\user00007"}}"#, HV_OK, "query by user");
+    call(
+        shared,
+        hv_session_query,
+        r#"{"filter": {"type": "Equals", "memberName": "namesData.userName", "value": "HVDEMO\\user00007"}}"#,
+        HV_OK,
+        "query by user",
+    );
     // The last local session: no thread logs it off.
     call(shared, hv_session_get_local_summary_view, &format!(r#"{{"id": "Session/pod-1-1-{last:07}"}}"#), HV_OK, "view");
     let id = format!("Session/pod-1-1-{:07}", 1 + THREADS * r + t);

@@ -14,6 +14,9 @@ suite() {
 }
 
 suite "header drift (include/hvapi.h vs src/ffi)" scripts/gen-header.sh --check
+if cargo fmt --version >/dev/null 2>&1; then
+  suite "formatting (cargo fmt --check)" cargo fmt --check
+fi
 suite "cargo build --release" cargo build --release --all-targets
 suite "cargo test --release (Rust unit, contract, fuzz, stress)" cargo test --release
 suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release

@@ -42,12 +42,7 @@ pub enum Fault {
     #[error("{message}")]
     EntityNotFound { id: String, message: String },
     #[error("{message}")]
-    InsufficientPermission {
-        privileges: Vec<&'static str>,
-        resource: Option<String>,
-        access_group: Option<String>,
-        message: String,
-    },
+    InsufficientPermission { privileges: Vec<&'static str>, resource: Option<String>, access_group: Option<String>, message: String },
     #[error("{message}")]
     InvalidArgument { parameter_name: Option<String>, message: String },
     #[error("{message}")]

@@ -37,7 +37,18 @@ const CONTRACT: [(&str, Export); 23] = [
     ("Event_Query", hv_event_query),
 ];
 
-const TYPES: [&str; 10] = ["", "EntityNotFound", "InsufficientPermission", "InvalidArgument", "InvalidState", "InvalidType", "InvalidRequest", "PartialFailureFault", "UnexpectedFault", "InvalidCredentials"];
+const TYPES: [&str; 10] = [
+    "",
+    "EntityNotFound",
+    "InsufficientPermission",
+    "InvalidArgument",
+    "InvalidState",
+    "InvalidType",
+    "InvalidRequest",
+    "PartialFailureFault",
+    "UnexpectedFault",
+    "InvalidCredentials",
+];
 
 /// Takes ownership of a returned string, checks it is one well-formed answer whose fault
 /// type equals the status, and frees it with hv_string_free.
@@ -109,7 +120,10 @@ fn the_method_table_matches_the_contract() {
     assert_eq!(names, contract);
     let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/hvapi.h")).unwrap();
     for (_, name, export) in hvapi::METHODS {
-        assert!(header.contains(&format!("HvStatus {export}(struct HvClient *client, const char *request_json, char **out_json);")), "{name}: {export} is declared");
+        assert!(
+            header.contains(&format!("HvStatus {export}(struct HvClient *client, const char *request_json, char **out_json);")),
+            "{name}: {export} is declared"
+        );
     }
     for f in ["const char *hv_version(void);", "HvStatus hv_client_open(", "void hv_client_close(", "void hv_string_free(", "HvStatus hv_invoke("] {
         assert!(header.contains(f), "{f}");

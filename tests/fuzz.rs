@@ -534,9 +534,9 @@ fn judge(live: &mut Live, method: Option<Method>, request: &[u8], got: &Answer, 
         _ => {
             let items = request.get("ids").and_then(Value::as_array).map_or(1, |a| a.len() as u64);
             let refused = match (got.status, fault) {
-                (HvStatus::HV_PARTIAL_FAILURE, Some(f)) => f["results"]
-                    .as_array()
-                    .map_or(0, |r| r.iter().filter(|x| x.get("type") == Some(&json!("InsufficientPermission"))).count() as u64),
+                (HvStatus::HV_PARTIAL_FAILURE, Some(f)) => {
+                    f["results"].as_array().map_or(0, |r| r.iter().filter(|x| x.get("type") == Some(&json!("InsufficientPermission"))).count() as u64)
+                }
                 _ => 0,
             };
             prop_assert_eq!(delta, items - refused, "{}: one event per item ({})", what, got.doc);
@@ -553,37 +553,106 @@ fn judge(live: &mut Live, method: Option<Method>, request: &[u8], got: &Answer, 
 // ------------------------------------------------------------------ generators
 
 const SESSION_IDS: &[&str] = &[
-    "Session/l0", "Session/l1", "Session/l2", "Session/l3", "Session/l4", "Session/l5", "Session/l6", "Session/l7", "Session/l8",
-    "Session/l9", "Session/l10", "Session/l11", "Session/l17", "Session/l23", "Session/l30", "Session/l35", "Session/r0",
-    "Session/r1", "Session/r2", "Session/r3", "Session/r4", "Session/r5", "Session/none", "Session/l1/x",
+    "Session/l0",
+    "Session/l1",
+    "Session/l2",
+    "Session/l3",
+    "Session/l4",
+    "Session/l5",
+    "Session/l6",
+    "Session/l7",
+    "Session/l8",
+    "Session/l9",
+    "Session/l10",
+    "Session/l11",
+    "Session/l17",
+    "Session/l23",
+    "Session/l30",
+    "Session/l35",
+    "Session/r0",
+    "Session/r1",
+    "Session/r2",
+    "Session/r3",
+    "Session/r4",
+    "Session/r5",
+    "Session/none",
+    "Session/l1/x",
 ];
 const HOME_SITE_IDS: &[&str] = &[
-    "UserHomeSite/hs1", "UserHomeSite/hs2", "UserHomeSite/hs3", "UserHomeSite/hs4", "UserHomeSite/hs5", "UserHomeSite/hs-1",
-    "UserHomeSite/hs-2", "UserHomeSite/hs-3", "UserHomeSite/hs-4", "UserHomeSite/hs-6", "UserHomeSite/none",
+    "UserHomeSite/hs1",
+    "UserHomeSite/hs2",
+    "UserHomeSite/hs3",
+    "UserHomeSite/hs4",
+    "UserHomeSite/hs5",
+    "UserHomeSite/hs-1",
+    "UserHomeSite/hs-2",
+    "UserHomeSite/hs-3",
+    "UserHomeSite/hs-4",
+    "UserHomeSite/hs-6",
+    "UserHomeSite/none",
 ];
 const UOG_IDS: &[&str] = &[
-    "UserOrGroup/u1", "UserOrGroup/u2", "UserOrGroup/u3", "UserOrGroup/u4", "UserOrGroup/u5", "UserOrGroup/u6", "UserOrGroup/g1",
-    "UserOrGroup/g2", "UserOrGroup/g3", "UserOrGroup/nobody",
+    "UserOrGroup/u1",
+    "UserOrGroup/u2",
+    "UserOrGroup/u3",
+    "UserOrGroup/u4",
+    "UserOrGroup/u5",
+    "UserOrGroup/u6",
+    "UserOrGroup/g1",
+    "UserOrGroup/g2",
+    "UserOrGroup/g3",
+    "UserOrGroup/nobody",
 ];
 const SITE_IDS: &[&str] = &["Site/s1", "Site/s2", "Site/s9"];
 const GE_IDS: &[&str] = &["GlobalEntitlement/ge1", "GlobalEntitlement/ge2", "GlobalEntitlement/ge9"];
 const GAE_IDS: &[&str] = &["GlobalApplicationEntitlement/gae1", "GlobalApplicationEntitlement/gae9"];
 /// Ids of every other kind, and strings that are no id at all.
 const ODD_IDS: &[&str] = &[
-    "", "Session", "Session/", "Bogus/x", "session/l1", "/l1", "Session/l\u{7}1", "Site/s1", "Pod/p1", "Desktop/ic", "Farm/f1",
-    "AccessGroup/root", "Machine/m-1", "RDSServer/m-3", "UserHomeSite/hs1", "UserOrGroup/u1", "GlobalEntitlement/ge1",
-    "Séssion/ü", "Session/ l1", "Session/l1\n", "null", "Session/\u{0}",
+    "",
+    "Session",
+    "Session/",
+    "Bogus/x",
+    "session/l1",
+    "/l1",
+    "Session/l\u{7}1",
+    "Site/s1",
+    "Pod/p1",
+    "Desktop/ic",
+    "Farm/f1",
+    "AccessGroup/root",
+    "Machine/m-1",
+    "RDSServer/m-3",
+    "UserHomeSite/hs1",
+    "UserOrGroup/u1",
+    "GlobalEntitlement/ge1",
+    "Séssion/ü",
+    "Session/ l1",
+    "Session/l1\n",
+    "null",
+    "Session/\u{0}",
 ];
 const MSG_TYPES: &[&str] = &["INFO", "WARNING", "ERROR", "info", "", "FATAL", "INFO "];
 const SESSION_FIELDS: &[&str] = &[
-    "id", "namesData.userName", "namesData.desktopName", "namesData.clientName", "namesData.applicationNames", "referenceData.user",
-    "referenceData.groups", "referenceData.accessGroup", "sessionData.sessionState", "sessionData.sessionProtocol",
-    "sessionData.startTime", "sessionData.idleDuration", "sessionData.brokeredRemotely", "namesData", "bogus", "",
+    "id",
+    "namesData.userName",
+    "namesData.desktopName",
+    "namesData.clientName",
+    "namesData.applicationNames",
+    "referenceData.user",
+    "referenceData.groups",
+    "referenceData.accessGroup",
+    "sessionData.sessionState",
+    "sessionData.sessionProtocol",
+    "sessionData.startTime",
+    "sessionData.idleDuration",
+    "sessionData.brokeredRemotely",
+    "namesData",
+    "bogus",
+    "",
 ];
 const EVENT_FIELDS: &[&str] = &["id", "time", "type", "severity", "admin", "message", "session", "userHomeSite", "user", "pod", "nope"];
-const ENTITY_TYPES: &[&str] = &[
-    "UserOrGroup", "Site", "Pod", "AccessGroup", "GlobalEntitlement", "GlobalApplicationEntitlement", "Desktop", "Farm", "Session", "",
-];
+const ENTITY_TYPES: &[&str] =
+    &["UserOrGroup", "Site", "Pod", "AccessGroup", "GlobalEntitlement", "GlobalApplicationEntitlement", "Desktop", "Farm", "Session", ""];
 
 /// Choices drawn by proptest and consumed in order by the request builder (so that proptest
 /// shrinks them toward the first entry of every list).
@@ -754,15 +823,31 @@ enum TextChange {
 }
 
 const KEYS: &[&str] = &[
-    "id", "ids", "msgType", "message", "base", "userOrGroup", "site", "globalEntitlement", "globalApplicationEntitlement", "user",
-    "filter", "sortBy", "sortDescending", "startingOffset", "limit", "entityType", "Id", "extra", "",
+    "id",
+    "ids",
+    "msgType",
+    "message",
+    "base",
+    "userOrGroup",
+    "site",
+    "globalEntitlement",
+    "globalApplicationEntitlement",
+    "user",
+    "filter",
+    "sortBy",
+    "sortDescending",
+    "startingOffset",
+    "limit",
+    "entityType",
+    "Id",
+    "extra",
+    "",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<u8>(), any::<usize>()).prop_map(|(p, k)| Mutation::Remove(p, k)),
-        (any::<u8>(), prop_oneof![prop::sample::select(KEYS).prop_map(String::from), "\\PC{0,6}"], arb_json())
-            .prop_map(|(p, k, v)| Mutation::Add(p, k, v)),
+        (any::<u8>(), prop_oneof![prop::sample::select(KEYS).prop_map(String::from), "\\PC{0,6}"], arb_json()).prop_map(|(p, k, v)| Mutation::Add(p, k, v)),
         (any::<u8>(), arb_json()).prop_map(|(p, v)| Mutation::Set(p, v)),
         (any::<u8>(), prop_oneof![1u16..4, 120u16..140, 1000u16..2000], any::<bool>()).prop_map(|(p, d, a)| Mutation::Nest(p, d, a)),
         (
@@ -1106,7 +1191,8 @@ fn client_open_configurations() {
         ];
         let base = prop_oneof![
             Just(json!({"demo": {}})),
-            (0u32..4, 0u32..3, 0u32..30, 0u32..8).prop_map(|(s, p, n, u)| json!({"demo": {"sites": s, "podsPerSite": p, "sessionsPerPod": n, "users": u, "groups": u / 2}})),
+            (0u32..4, 0u32..3, 0u32..30, 0u32..8)
+                .prop_map(|(s, p, n, u)| json!({"demo": {"sites": s, "podsPerSite": p, "sessionsPerPod": n, "users": u, "groups": u / 2}})),
             Just(json!({"backend": "embedded", "world": world(true)})),
             Just(json!({"world": world(false), "login": {"user": "auditor", "domain": "fuzz"}})),
             Just(json!({"world": world(true), "login": {"user": "helpdesk", "domain": "FUZZ", "password": "wrong"}})),

@@ -9,7 +9,16 @@ use serde_json::{json, Value};
 /// (methods, access-group privileges, federation privilege) — contract 5.1.
 const TABLE: [(&[&str], &[&str], &str); 6] = [
     (
-        &["Session_Disconnect", "Session_DisconnectSessions", "Session_Logoff", "Session_LogoffForced", "Session_LogoffSessions", "Session_LogoffSessionsForced", "Session_SendMessage", "Session_SendMessages"],
+        &[
+            "Session_Disconnect",
+            "Session_DisconnectSessions",
+            "Session_Logoff",
+            "Session_LogoffForced",
+            "Session_LogoffSessions",
+            "Session_LogoffSessionsForced",
+            "Session_SendMessage",
+            "Session_SendMessages",
+        ],
         &["MACHINE_MANAGE_VDI_SESSION", "POOL_MANAGEMENT"],
         "FEDERATED_SESSIONS_MANAGE",
     ),
@@ -45,11 +54,7 @@ fn home_site_request(method: &str) -> Value {
 
 /// The fixture plus one admin `CORP\a` holding `privilege` (as a role) on `scope`.
 fn as_admin(privilege: &str, scope: &str) -> hvapi::Client {
-    fixture()
-        .role("Nothing", &["GLOBAL_CONFIG_VIEW"])
-        .home_site("UserHomeSite/h1", "alice", "Site/east", "")
-        .admin("a", &[(privilege, scope)])
-        .open_as("a")
+    fixture().role("Nothing", &["GLOBAL_CONFIG_VIEW"]).home_site("UserHomeSite/h1", "alice", "Site/east", "").admin("a", &[(privilege, scope)]).open_as("a")
 }
 
 fn names(v: &Value) -> Vec<String> {

@@ -23,10 +23,21 @@ fn filters() {
     assert_eq!(ids(&q(&c, json!({"filter": eq("namesData.userName", json!("corp\\ALICE"))}))), Vec::<String>::new(), "Equals is exact");
     assert_eq!(ids(&q(&c, json!({"filter": eq("referenceData.user", json!("UserOrGroup/carol"))}))), ["Session/vc", "Session/unmanaged"]);
     assert_eq!(ids(&q(&c, json!({"filter": eq("sessionData.sessionState", json!("DISCONNECTED"))}))), ["Session/ic2"]);
-    assert_eq!(ids(&q(&c, json!({"filter": eq("referenceData.groups", json!("UserOrGroup/Engineering"))}))), ["Session/ic2", "Session/vc", "Session/unmanaged", "Session/rds"], "an array member matches any element");
+    assert_eq!(
+        ids(&q(&c, json!({"filter": eq("referenceData.groups", json!("UserOrGroup/Engineering"))}))),
+        ["Session/ic2", "Session/vc", "Session/unmanaged", "Session/rds"],
+        "an array member matches any element"
+    );
     assert_eq!(ids(&q(&c, json!({"filter": {"type": "Contains", "memberName": "namesData.applicationNames", "value": "exc"}}))), ["Session/app"]);
-    assert_eq!(ids(&q(&c, json!({"filter": {"type": "StartsWith", "memberName": "namesData.desktopName", "value": "U"}}))), ["Session/unmanaged"], "StartsWith ignores case");
-    assert_eq!(ids(&q(&c, json!({"filter": {"type": "NotEquals", "memberName": "namesData.desktopType", "value": "AUTOMATED"}}))), ["Session/vc", "Session/unmanaged", "Session/rds", "Session/app"]);
+    assert_eq!(
+        ids(&q(&c, json!({"filter": {"type": "StartsWith", "memberName": "namesData.desktopName", "value": "U"}}))),
+        ["Session/unmanaged"],
+        "StartsWith ignores case"
+    );
+    assert_eq!(
+        ids(&q(&c, json!({"filter": {"type": "NotEquals", "memberName": "namesData.desktopType", "value": "AUTOMATED"}}))),
+        ["Session/vc", "Session/unmanaged", "Session/rds", "Session/app"]
+    );
     assert_eq!(ids(&q(&c, json!({"filter": eq("sessionData.brokeredRemotely", json!(false))}))).len(), 8);
     let and = json!({"type": "And", "filters": [eq("namesData.userName", json!("CORP\\alice")), {"type": "Not", "filter": eq("sessionData.sessionType", json!("APPLICATION"))}]});
     assert_eq!(ids(&q(&c, json!({ "filter": and }))), ["Session/ic1", "Session/locked"]);
@@ -109,7 +120,10 @@ fn inventory() {
         call(&c, "Inventory_Query", r).unwrap()
     };
     assert_eq!(ids(&inv("Site", json!({}))), ["Site/east", "Site/west"]);
-    assert_eq!(inv("Pod", json!({"filter": eq("reachable", json!(false))}))["results"], json!([{"id": "Pod/west-2", "name": "west-2", "site": "Site/west", "reachable": false}]));
+    assert_eq!(
+        inv("Pod", json!({"filter": eq("reachable", json!(false))}))["results"],
+        json!([{"id": "Pod/west-2", "name": "west-2", "site": "Site/west", "reachable": false}])
+    );
     let groups = inv("UserOrGroup", json!({"filter": eq("group", json!(true))}));
     assert_eq!(ids(&groups), ["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/Everyone"]);
     assert_eq!(groups["results"][2]["members"], json!(["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/dave"]));
@@ -117,13 +131,20 @@ fn inventory() {
     assert_eq!(alice["results"], json!([{"id": "UserOrGroup/alice", "name": "alice", "domain": "CORP", "group": false}]));
     assert_eq!(ids(&inv("AccessGroup", json!({"sortBy": "id"}))), ["AccessGroup/eng", "AccessGroup/root", "AccessGroup/sales", "AccessGroup/sales-emea"]);
     assert_eq!(inv("AccessGroup", json!({"filter": eq("id", json!("AccessGroup/sales-emea"))}))["results"][0]["parent"], "AccessGroup/sales");
-    assert_eq!(inv("GlobalEntitlement", json!({"limit": 1}))["results"][0], json!({"id": "GlobalEntitlement/win11", "name": "win11", "members": ["UserOrGroup/Sales", "UserOrGroup/carol"]}));
+    assert_eq!(
+        inv("GlobalEntitlement", json!({"limit": 1}))["results"][0],
+        json!({"id": "GlobalEntitlement/win11", "name": "win11", "members": ["UserOrGroup/Sales", "UserOrGroup/carol"]})
+    );
     assert_eq!(ids(&inv("GlobalApplicationEntitlement", json!({}))), ["GlobalApplicationEntitlement/office"]);
     assert_eq!(inv("Desktop", json!({"filter": eq("desktopSource", json!("RDS"))}))["results"][0]["desktopType"], "RDS");
     assert_eq!(inv("Farm", json!({}))["results"][0], json!({"id": "Farm/apps", "name": "apps", "pod": "Pod/east-1", "accessGroup": "AccessGroup/eng"}));
     assert_fault(call(&c, "Inventory_Query", json!({"entityType": "Session"})), "InvalidArgument", json!({"parameterName": "entityType"}));
     assert_fault(call(&c, "Inventory_Query", json!({})), "InvalidArgument", json!({"parameterName": "entityType"}));
-    assert_fault(call(&c, "Inventory_Query", json!({"entityType": "Site", "filter": eq("reachable", json!(true))})), "InvalidArgument", json!({"parameterName": "filter"}));
+    assert_fault(
+        call(&c, "Inventory_Query", json!({"entityType": "Site", "filter": eq("reachable", json!(true))})),
+        "InvalidArgument",
+        json!({"parameterName": "filter"}),
+    );
 }
 
 #[test]

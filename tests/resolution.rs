@@ -150,9 +150,14 @@ trait PushGroup {
 
 impl PushGroup for World {
     fn push_group(mut self, id: &str, name: &str, domain: &str, members: &[&str]) -> World {
-        self.0.as_object_mut().unwrap().entry("usersAndGroups").or_insert_with(|| json!([])).as_array_mut().unwrap().push(
-            json!({"id": id, "name": name, "domain": domain, "group": true, "members": members}),
-        );
+        self.0
+            .as_object_mut()
+            .unwrap()
+            .entry("usersAndGroups")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": id, "name": name, "domain": domain, "group": true, "members": members}));
         self
     }
 }

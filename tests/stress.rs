@@ -109,8 +109,12 @@ fn worker(client: &Client, t: u64, ops: u64) -> Tally {
             // Reads.
             0..=11 => {
                 let request = match rng.below(3) {
-                    0 => json!({"filter": {"type": "Equals", "memberName": "namesData.userName", "value": format!("HVDEMO\\user{:05}", 1 + rng.below(USERS as u64))}}),
-                    1 => json!({"filter": {"type": "Equals", "memberName": "referenceData.user", "value": user_id(1 + rng.below(USERS as u64) as u32)}, "limit": 5}),
+                    0 => {
+                        json!({"filter": {"type": "Equals", "memberName": "namesData.userName", "value": format!("HVDEMO\\user{:05}", 1 + rng.below(USERS as u64))}})
+                    }
+                    1 => {
+                        json!({"filter": {"type": "Equals", "memberName": "referenceData.user", "value": user_id(1 + rng.below(USERS as u64) as u32)}, "limit": 5})
+                    }
                     _ => json!({"limit": 3, "startingOffset": rng.below(1000)}),
                 };
                 let a = client.invoke("Session_Query", &request.to_string());
@@ -305,7 +309,12 @@ fn eight_threads_of_mixed_operations_on_one_client() {
 
     let started = std::time::Instant::now();
     let tallies: Vec<Tally> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..THREADS).map(|t| { let c = &client; s.spawn(move || worker(c, t, ops)) }).collect();
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let c = &client;
+                s.spawn(move || worker(c, t, ops))
+            })
+            .collect();
         handles.into_iter().map(|h| h.join().expect("no thread panics")).collect()
     });
     let elapsed = started.elapsed().as_secs_f64();

@@ -68,7 +68,11 @@ fn malformed_worlds_are_refused() {
     refused(json!({"planets": []}), "planets");
     let f = assert_fault(open(json!({"world": {"sites": {"id": "Site/a"}}})).map(|_| Value::Null), "InvalidType", json!({"parameterName": "sites"}));
     assert_eq!(f["expectedType"], "Site[]");
-    assert_fault(open(json!({"world": {"sites": [{"id": "Pod/a", "name": "A"}]}})).map(|_| Value::Null), "InvalidType", json!({"parameterName": "sites[0].id", "expectedType": "SiteId"}));
+    assert_fault(
+        open(json!({"world": {"sites": [{"id": "Pod/a", "name": "A"}]}})).map(|_| Value::Null),
+        "InvalidType",
+        json!({"parameterName": "sites[0].id", "expectedType": "SiteId"}),
+    );
     assert_fault(open(json!({"world": []})).map(|_| Value::Null), "InvalidArgument", json!({}));
 }
 
@@ -118,7 +122,12 @@ fn login() {
     let with = |login: Value| open(json!({"world": w, "login": login}));
     assert!(with(json!({"user": "ops", "domain": "CORP", "password": "pw"})).is_ok());
     assert!(with(json!({"user": "OPS", "domain": "corp", "password": "pw"})).is_ok(), "names ignore case");
-    for login in [json!({"user": "ops", "domain": "CORP", "password": "wrong"}), json!({"user": "ops", "domain": "CORP"}), json!({"user": "nobody", "domain": "CORP"}), json!({"user": "ops", "domain": "EMEA", "password": "pw"})] {
+    for login in [
+        json!({"user": "ops", "domain": "CORP", "password": "wrong"}),
+        json!({"user": "ops", "domain": "CORP"}),
+        json!({"user": "nobody", "domain": "CORP"}),
+        json!({"user": "ops", "domain": "EMEA", "password": "pw"}),
+    ] {
         let f = assert_fault(with(login).map(|_| Value::Null), "InvalidCredentials", json!({}));
         assert_eq!(f.as_object().unwrap().len(), 2, "InvalidCredentials has no fields: {f}");
     }

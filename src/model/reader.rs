@@ -17,10 +17,7 @@ impl<'a> Obj<'a> {
     pub fn top(value: &'a Value, what: &str) -> Result<Obj<'a>, Fault> {
         match value {
             Value::Object(map) => Ok(Obj { map, path: String::new() }),
-            _ => Err(Fault::InvalidArgument {
-                parameter_name: None,
-                message: format!("The {what} must be a JSON object."),
-            }),
+            _ => Err(Fault::InvalidArgument { parameter_name: None, message: format!("The {what} must be a JSON object.") }),
         }
     }
 
@@ -146,15 +143,12 @@ impl<'a> Obj<'a> {
             .enumerate()
             .map(|(i, v)| {
                 expect_id(v, &p, ty).map_err(|f| match f {
-                    Fault::InvalidType { parameter_name, expected_type, .. } => Fault::InvalidType {
-                        message: format!("Element {i} of {p} must be of type {expected_type}."),
-                        parameter_name,
-                        expected_type,
-                    },
-                    Fault::InvalidArgument { parameter_name, .. } => Fault::InvalidArgument {
-                        message: format!("Element {i} of {p} is not a well-formed id."),
-                        parameter_name,
-                    },
+                    Fault::InvalidType { parameter_name, expected_type, .. } => {
+                        Fault::InvalidType { message: format!("Element {i} of {p} must be of type {expected_type}."), parameter_name, expected_type }
+                    }
+                    Fault::InvalidArgument { parameter_name, .. } => {
+                        Fault::InvalidArgument { message: format!("Element {i} of {p} is not a well-formed id."), parameter_name }
+                    }
                     other => other,
                 })
             })
@@ -191,9 +185,7 @@ impl<'a> Obj<'a> {
         let p = self.path_of(key);
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(Value::Array(a)) => {
-                a.iter().enumerate().map(|(i, v)| Obj::nested(v, format!("{p}[{i}]"), expected)).collect()
-            }
+            Some(Value::Array(a)) => a.iter().enumerate().map(|(i, v)| Obj::nested(v, format!("{p}[{i}]"), expected)).collect(),
             Some(_) => Err(Fault::invalid_type(&p, &format!("{expected}[]"))),
         }
     }

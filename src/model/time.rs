@@ -6,10 +6,7 @@ pub type Timestamp = i64;
 
 /// Now, from the system clock.
 pub fn now() -> Timestamp {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 // Howard Hinnant's civil-from-days and days-from-civil algorithms.

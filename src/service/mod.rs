@@ -32,9 +32,7 @@ impl Request {
 /// Runs a read-only request against a federation as `admin`.
 pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Value, Fault> {
     match request {
-        Request::SummaryView { id } => {
-            session::get_local_summary_view(f, admin, id).map(|v| serde_json::to_value(v).expect("views serialize"))
-        }
+        Request::SummaryView { id } => session::get_local_summary_view(f, admin, id).map(|v| serde_json::to_value(v).expect("views serialize")),
         Request::SessionQuery(q) => session::query(f, admin, q),
         Request::HomeSiteGet { id } => user_home_site::get(f, admin, id),
         Request::HomeSiteGetInfos { ids } => user_home_site::get_infos(f, admin, ids),

@@ -100,9 +100,7 @@ pub fn rule(method: Method) -> Rule {
         SessionReset | SessionResetSessions | SessionRestart | SessionRestartSessions => REBOOT,
         SessionGetLocalSummaryView | SessionQuery => VIEW,
         UserHomeSiteCreate | UserHomeSiteDelete => LDAP_MANAGE,
-        UserHomeSiteGet | UserHomeSiteGetInfos | UserHomeSiteList | UserHomeSiteResolve | UserHomeSiteResolveForGae => {
-            LDAP_VIEW
-        }
+        UserHomeSiteGet | UserHomeSiteGetInfos | UserHomeSiteList | UserHomeSiteResolve | UserHomeSiteResolveForGae => LDAP_VIEW,
         InventoryQuery | EventQuery => ANY_ADMIN,
     }
 }
@@ -148,9 +146,7 @@ pub fn require_anywhere(f: &Federation, admin: Ix, rule: Rule) -> Result<(), Fau
     }
     let ag_want = PrivilegeSet::of(rule.access_group);
     let anywhere = holds_federation(f, admin, rule)
-        || admin_permissions(f, admin)
-            .iter()
-            .any(|p| matches!(p.scope, PermissionScope::AccessGroup(_)) && p.privileges.intersects(ag_want));
+        || admin_permissions(f, admin).iter().any(|p| matches!(p.scope, PermissionScope::AccessGroup(_)) && p.privileges.intersects(ag_want));
     if anywhere {
         return Ok(());
     }

@@ -48,16 +48,37 @@ impl EntitlementKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// A session write; `batch` when the method takes `ids`.
-    Sessions { op: SessionOp, ids: Vec<String>, batch: bool },
-    SummaryView { id: String },
+    Sessions {
+        op: SessionOp,
+        ids: Vec<String>,
+        batch: bool,
+    },
+    SummaryView {
+        id: String,
+    },
     SessionQuery(Query),
     HomeSiteCreate(UserHomeSiteBase),
-    HomeSiteDelete { id: String },
-    HomeSiteGet { id: String },
-    HomeSiteGetInfos { ids: Vec<String> },
-    HomeSiteList { user_or_group: String },
-    HomeSiteResolve { user: String, entitlement: String, kind: EntitlementKind },
-    InventoryQuery { entity_type: &'static str, query: Query },
+    HomeSiteDelete {
+        id: String,
+    },
+    HomeSiteGet {
+        id: String,
+    },
+    HomeSiteGetInfos {
+        ids: Vec<String>,
+    },
+    HomeSiteList {
+        user_or_group: String,
+    },
+    HomeSiteResolve {
+        user: String,
+        entitlement: String,
+        kind: EntitlementKind,
+    },
+    InventoryQuery {
+        entity_type: &'static str,
+        query: Query,
+    },
     EventQuery(Query),
 }
 
@@ -75,9 +96,7 @@ impl Request {
         let session_ids = |batch: bool| -> Result<Vec<String>, Fault> {
             Ok(if batch { owned(o.ids("ids", IdType::Session)?) } else { vec![o.id("id", IdType::Session)?.to_owned()] })
         };
-        let session_op = |op: SessionOp, batch: bool| -> Result<Request, Fault> {
-            Ok(Request::Sessions { op, ids: session_ids(batch)?, batch })
-        };
+        let session_op = |op: SessionOp, batch: bool| -> Result<Request, Fault> { Ok(Request::Sessions { op, ids: session_ids(batch)?, batch }) };
         let single = ["id"];
         let many = ["ids"];
         Ok(match method {
@@ -189,9 +208,7 @@ fn parse_base(o: &Obj) -> Result<UserHomeSiteBase, Fault> {
         user_or_group: b.id("userOrGroup", IdType::UserOrGroup)?.to_owned(),
         site: b.id("site", IdType::Site)?.to_owned(),
         global_entitlement: b.opt_id("globalEntitlement", IdType::GlobalEntitlement)?.map(String::from),
-        global_application_entitlement: b
-            .opt_id("globalApplicationEntitlement", IdType::GlobalApplicationEntitlement)?
-            .map(String::from),
+        global_application_entitlement: b.opt_id("globalApplicationEntitlement", IdType::GlobalApplicationEntitlement)?.map(String::from),
     };
     if base.global_entitlement.is_some() && base.global_application_entitlement.is_some() {
         return Err(Fault::invalid_argument("base", "Set at most one of base.globalEntitlement and base.globalApplicationEntitlement."));

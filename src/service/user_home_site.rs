@@ -85,7 +85,7 @@ pub fn create(f: &mut Federation, admin: Ix, base: &UserHomeSiteBase, now: Times
     if !entitled {
         let how = if is_group { "group is not directly entitled" } else { "user is not entitled, directly or through an immediate group," };
         let e = base.global_entitlement.as_ref().or(base.global_application_entitlement.as_ref()).expect("a global scope is always entitled");
-        return fail(f, Fault::invalid_request(format!("The {how} to {e}.", )));
+        return fail(f, Fault::invalid_request(format!("The {how} to {e}.",)));
     }
     if let Some(existing) = f.home_site_for(owner, scope) {
         let h = f.home_sites.get(existing);

@@ -52,10 +52,7 @@ impl World {
         self.push("globalApplicationEntitlements", json!({"id": format!("GlobalApplicationEntitlement/{key}"), "name": key, "members": m}))
     }
     pub fn desktop(self, key: &str, pod: &str, ag: &str, ty: &str, source: &str) -> World {
-        self.push(
-            "desktops",
-            json!({"id": format!("Desktop/{key}"), "name": key, "pod": pod, "accessGroup": ag, "desktopType": ty, "desktopSource": source}),
-        )
+        self.push("desktops", json!({"id": format!("Desktop/{key}"), "name": key, "pod": pod, "accessGroup": ag, "desktopType": ty, "desktopSource": source}))
     }
     pub fn farm(self, key: &str, pod: &str, ag: &str) -> World {
         self.push("farms", json!({"id": format!("Farm/{key}"), "name": key, "pod": pod, "accessGroup": ag}))
@@ -145,8 +142,18 @@ pub fn fixture() -> World {
         .desktop("west", "Pod/west-1", "AccessGroup/sales", "AUTOMATED", "INSTANT_CLONE_ENGINE")
         .desktop("down", "Pod/west-2", "AccessGroup/sales", "AUTOMATED", "INSTANT_CLONE_ENGINE")
         .farm("apps", "Pod/east-1", "AccessGroup/eng")
-        .session("ic1", "alice", "Desktop/ic", json!({"sessionProtocol": "BLAST", "startTime": "2026-11-22T08:00:00Z", "clientName": "LAPTOP-1", "clientAddress": "10.0.0.1"}))
-        .session("ic2", "bob", "Desktop/ic", json!({"sessionState": "DISCONNECTED", "startTime": "2026-11-22T07:00:00Z", "disconnectTime": "2026-11-22T07:30:00Z"}))
+        .session(
+            "ic1",
+            "alice",
+            "Desktop/ic",
+            json!({"sessionProtocol": "BLAST", "startTime": "2026-11-22T08:00:00Z", "clientName": "LAPTOP-1", "clientAddress": "10.0.0.1"}),
+        )
+        .session(
+            "ic2",
+            "bob",
+            "Desktop/ic",
+            json!({"sessionState": "DISCONNECTED", "startTime": "2026-11-22T07:00:00Z", "disconnectTime": "2026-11-22T07:30:00Z"}),
+        )
         .session("locked", "alice", "Desktop/ic", json!({"locked": true}))
         .session("composer", "dave", "Desktop/composer", json!({}))
         .session("vc", "carol", "Desktop/vc", json!({"sessionProtocol": "PCOIP"}))

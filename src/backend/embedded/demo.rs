@@ -7,8 +7,8 @@ use super::world::ROOT_ACCESS_GROUP;
 use crate::fault::Fault;
 use crate::model::reader::Obj;
 use crate::model::time::{self, Timestamp};
-use crate::service::privilege::BUILTIN_ROLES;
 use crate::service::privilege::PrivilegeSet;
+use crate::service::privilege::BUILTIN_ROLES;
 
 /// The demo's counts. `{"demo": {}}` uses the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +204,8 @@ pub fn build(c: Counts) -> Federation {
             ("rds", "RDS Desktop", DesktopType::Rds, DesktopSource::Rds),
         ] {
             let id = format!("Desktop/{key}-{suffix}");
-            f.desktops.insert(&id, Desktop { id: id.as_str().into(), name: format!("{name} ({key})").into(), pod, access_group: ag, desktop_type: ty, source: src });
+            f.desktops
+                .insert(&id, Desktop { id: id.as_str().into(), name: format!("{name} ({key})").into(), pod, access_group: ag, desktop_type: ty, source: src });
         }
         let id = format!("Farm/{key}-apps");
         f.farms.insert(&id, Farm { id: id.as_str().into(), name: format!("App Farm ({key})").into(), pod, access_group: ag });
@@ -285,7 +286,11 @@ pub fn build(c: Counts) -> Federation {
         name: "helpdesk".into(),
         domain: DOMAIN.into(),
         password: Some("helpdesk".into()),
-        permissions: vec![Permission { role: "Inventory Administrators".into(), privileges: role("Inventory Administrators"), scope: PermissionScope::AccessGroup(1) }],
+        permissions: vec![Permission {
+            role: "Inventory Administrators".into(),
+            privileges: role("Inventory Administrators"),
+            scope: PermissionScope::AccessGroup(1),
+        }],
     });
     f.admins.push(Admin {
         name: "auditor".into(),

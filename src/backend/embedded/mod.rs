@@ -45,10 +45,10 @@ impl Embedded {
             "world" => world::load(config.req("world")?, now)?,
             "worldFile" => {
                 let path = config.str("worldFile")?;
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| Fault::invalid_argument("worldFile", format!("The world file {path} cannot be read: {e}.")))?;
-                let value: Value = serde_json::from_str(&text)
-                    .map_err(|e| Fault::invalid_argument("worldFile", format!("The world file {path} is not valid JSON: {e}.")))?;
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| Fault::invalid_argument("worldFile", format!("The world file {path} cannot be read: {e}.")))?;
+                let value: Value =
+                    serde_json::from_str(&text).map_err(|e| Fault::invalid_argument("worldFile", format!("The world file {path} is not valid JSON: {e}.")))?;
                 world::load(&value, now)?
             }
             _ => demo::build(demo::Counts::parse(&Obj::nested(config.req("demo")?, "demo".into(), "DemoCounts")?)?),
@@ -116,11 +116,7 @@ fn sign_in(f: &mut Federation, config: &Obj) -> Result<Ix, Fault> {
     let (user, domain, password) = (l.str("user")?, l.str("domain")?, l.opt_str("password")?);
     f.admins
         .iter()
-        .position(|a| {
-            a.name.eq_ignore_ascii_case(user)
-                && a.domain.eq_ignore_ascii_case(domain)
-                && a.password.as_deref().map_or(true, |p| Some(p) == password)
-        })
+        .position(|a| a.name.eq_ignore_ascii_case(user) && a.domain.eq_ignore_ascii_case(domain) && a.password.as_deref().map_or(true, |p| Some(p) == password))
         .map(|i| i as Ix)
         .ok_or_else(Fault::invalid_credentials)
 }

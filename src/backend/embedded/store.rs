@@ -693,8 +693,7 @@ impl Federation {
 
     /// Is the user entitled directly or through one of its immediate groups?
     pub fn user_entitled(&self, user: Ix, scope: Scope) -> bool {
-        self.directly_entitled(user, scope)
-            || self.users_and_groups.get(user).member_of.iter().any(|&g| self.directly_entitled(g, scope))
+        self.directly_entitled(user, scope) || self.users_and_groups.get(user).member_of.iter().any(|&g| self.directly_entitled(g, scope))
     }
 
     /// Computes each group's tie-break rank and puts every `member_of` in that order; call

@@ -102,8 +102,7 @@ pub fn load(value: &Value, now: Timestamp) -> Result<Federation, Fault> {
     load_access_groups(&w, &mut f)?;
     load_users_and_groups(&w, &mut f)?;
     f.global_entitlements = load_entitlements(&w, "globalEntitlements", IdType::GlobalEntitlement, &mut f, false)?;
-    f.global_application_entitlements =
-        load_entitlements(&w, "globalApplicationEntitlements", IdType::GlobalApplicationEntitlement, &mut f, true)?;
+    f.global_application_entitlements = load_entitlements(&w, "globalApplicationEntitlements", IdType::GlobalApplicationEntitlement, &mut f, true)?;
     load_desktops_and_farms(&w, &mut f)?;
     load_sessions(&w, &mut f, now)?;
     load_home_sites(&w, &mut f)?;
@@ -122,7 +121,9 @@ fn load_access_groups(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
     }
     let root = match f.access_groups.find(ROOT_ACCESS_GROUP) {
         Some(r) => r,
-        None => f.access_groups.insert(ROOT_ACCESS_GROUP, AccessGroup { id: ROOT_ACCESS_GROUP.into(), name: "Root".into(), parent: None }).expect("root is new"),
+        None => {
+            f.access_groups.insert(ROOT_ACCESS_GROUP, AccessGroup { id: ROOT_ACCESS_GROUP.into(), name: "Root".into(), parent: None }).expect("root is new")
+        }
     };
     for (i, o) in list.iter().enumerate() {
         let ix = i as Ix;
@@ -327,9 +328,7 @@ fn load_home_sites(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
         let owner = reference(&o, "userOrGroup", IdType::UserOrGroup, |i| f.users_and_groups.find(i))?;
         let site = reference(&o, "site", IdType::Site, |i| f.sites.find(i))?;
         let ge = opt_reference(&o, "globalEntitlement", IdType::GlobalEntitlement, |i| f.global_entitlements.find(i))?;
-        let gae = opt_reference(&o, "globalApplicationEntitlement", IdType::GlobalApplicationEntitlement, |i| {
-            f.global_application_entitlements.find(i)
-        })?;
+        let gae = opt_reference(&o, "globalApplicationEntitlement", IdType::GlobalApplicationEntitlement, |i| f.global_application_entitlements.find(i))?;
         let scope = match (ge, gae) {
             (None, None) => Scope::Global,
             (Some(e), None) => Scope::GlobalEntitlement(e),
