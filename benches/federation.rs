@@ -227,15 +227,6 @@ fn bench_abi(t: &mut Table) {
         let out = CString::new(serde_json::to_string(&Answer { result: view }).unwrap()).unwrap();
         black_box(out);
     });
-    // The ABI's own path, but wrapping the answer without `json!` (which copies the answer
-    // value through `to_value`): Client::invoke, then {"result": v} by move, text, C string.
-    let text_req = json!({ "id": id }).to_string();
-    let no_copy = ns_per_iter(round, rounds, || {
-        let v = client.invoke("Session_GetLocalSummaryView", black_box(&text_req)).unwrap();
-        let doc = Value::Object(serde_json::Map::from_iter([("result".to_owned(), v)]));
-        let out = CString::new(serde_json::to_string(&doc).unwrap()).unwrap();
-        black_box(out);
-    });
     // And the Rust JSON API (Client::invoke: text in, Value out) for comparison.
     let text = json!({ "id": id }).to_string();
     let invoke = ns_per_iter(round, rounds, || {
@@ -247,13 +238,6 @@ fn bench_abi(t: &mut Table) {
     t.add("(a) direct Rust get_local_summary_view (typed)", format!("{direct:.0} ns/call"), "", None, "");
     t.add("(a) direct Rust + serde_json::to_string of the view", format!("{direct_ser:.0} ns/call"), "", None, "");
     t.add("(a) Rust Client::invoke (JSON text in, Value out)", format!("{invoke:.0} ns/call"), "", None, "");
-    t.add(
-        "(a) ABI path with the answer wrapped by move, not json!",
-        format!("{no_copy:.0} ns/call"),
-        "(info)",
-        None,
-        format!("{:.2} x direct: ffi::guard's json!({{\"result\": v}}) copies the answer through to_value", no_copy / direct),
-    );
     t.add(
         "(a) typed answer path (no Value): text → view → text",
         format!("{typed:.0} ns/call"),
