@@ -2,6 +2,8 @@
 //! document per call, statuses equal to fault types, NULL and bad UTF-8 refused, every method
 //! exported and declared in the header, and many threads on one client.
 
+mod common;
+use common::FAULT_TYPES;
 use hvapi::ffi::*;
 use hvapi::HvStatus;
 use serde_json::{json, Value};
@@ -37,19 +39,6 @@ const CONTRACT: [(&str, Export); 23] = [
     ("Event_Query", hv_event_query),
 ];
 
-const TYPES: [&str; 10] = [
-    "",
-    "EntityNotFound",
-    "InsufficientPermission",
-    "InvalidArgument",
-    "InvalidState",
-    "InvalidType",
-    "InvalidRequest",
-    "PartialFailureFault",
-    "UnexpectedFault",
-    "InvalidCredentials",
-];
-
 /// Takes ownership of a returned string, checks it is one well-formed answer whose fault
 /// type equals the status, and frees it with hv_string_free.
 fn answer(status: HvStatus, out: *mut c_char) -> Value {
@@ -62,7 +51,7 @@ fn answer(status: HvStatus, out: *mut c_char) -> Value {
     if status == HvStatus::HV_OK {
         assert!(obj.contains_key("result"), "{text}");
     } else {
-        assert_eq!(v["fault"]["type"], TYPES[status as usize], "status {status:?} vs {text}");
+        assert_eq!(v["fault"]["type"], FAULT_TYPES[status as usize], "status {status:?} vs {text}");
         assert!(v["fault"]["errorMessage"].as_str().is_some_and(|m| !m.is_empty()));
     }
     v

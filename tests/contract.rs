@@ -57,21 +57,7 @@ fn run(cases: Vec<Case>) {
 }
 
 fn status_of(ty: &str) -> i32 {
-    [
-        "",
-        "EntityNotFound",
-        "InsufficientPermission",
-        "InvalidArgument",
-        "InvalidState",
-        "InvalidType",
-        "InvalidRequest",
-        "PartialFailureFault",
-        "UnexpectedFault",
-        "InvalidCredentials",
-    ]
-    .iter()
-    .position(|t| *t == ty)
-    .unwrap() as i32
+    FAULT_TYPES.iter().position(|t| *t == ty).unwrap() as i32
 }
 
 const LOGOFF: &str = "ADMIN_DESKTOP_SESSION_LOGOFF";

@@ -169,6 +169,20 @@ pub fn fixture() -> World {
     w
 }
 
+/// The fault type of each status (contract section 2): `FAULT_TYPES[status]`.
+pub const FAULT_TYPES: [&str; 10] = [
+    "",
+    "EntityNotFound",
+    "InsufficientPermission",
+    "InvalidArgument",
+    "InvalidState",
+    "InvalidType",
+    "InvalidRequest",
+    "PartialFailureFault",
+    "UnexpectedFault",
+    "InvalidCredentials",
+];
+
 /// Calls a method by its contract name.
 pub fn call(c: &Client, method: &str, request: Value) -> Result<Value, Fault> {
     c.invoke(method, &request.to_string())
