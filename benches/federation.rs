@@ -8,7 +8,7 @@
 //! (b) Session_LogoffSessionsForced over 100k and 1M sessions (one call each, timed alone;
 //!     the call includes parsing the JSON request value into a typed request);
 //! (c) UserHomeSite_Resolve for a user in 100 groups among 1M home-site configurations: the
-//!     algorithm (`user_home_site::resolution`) and the full `Client::call` path;
+//!     algorithm (`user_home_site::resolution`) and the full `Client::call_json` path (the one the C boundary takes);
 //! (d) Session_Query, Equals on namesData.userName, over 1M sessions;
 //! (e) resident memory per session with 1M sessions loaded.
 //!
@@ -459,7 +459,7 @@ fn bench_resolve(t: &mut Table) {
         });
         drop(f);
         let call = ns_per_iter(round, rounds, || {
-            black_box(client.call(Method::UserHomeSiteResolve, black_box(&request)).unwrap());
+            black_box(client.call_json(Method::UserHomeSiteResolve, black_box(&request)).unwrap());
         });
         let (alg_rate, call_rate) = (1e9 / alg, 1e9 / call);
         t.add(
@@ -470,7 +470,7 @@ fn bench_resolve(t: &mut Table) {
             format!("{alg:.0} ns per resolve on one thread; the answer lists {n} configuration(s)"),
         );
         t.add(
-            format!("(c) Client::call UserHomeSite_Resolve, {label}"),
+            format!("(c) Client::call_json UserHomeSite_Resolve, {label}"),
             format!("{} resolves/s", si(call_rate)),
             "(info)",
             None,
@@ -527,7 +527,7 @@ fn bench_million(t: &mut Table, do_query: bool, do_memory: bool) {
         let hits = page["results"].as_array().unwrap().len();
         assert!(hits > 0);
         let q = ns_per_iter(round, rounds, || {
-            black_box(client.call(Method::SessionQuery, black_box(&request)).unwrap());
+            black_box(client.call_json(Method::SessionQuery, black_box(&request)).unwrap());
         });
         let ms = q / 1e6;
         t.add(
@@ -542,7 +542,7 @@ fn bench_million(t: &mut Table, do_query: bool, do_memory: bool) {
         let t0 = Instant::now();
         let runs = if quick() { 1 } else { 3 };
         for _ in 0..runs {
-            black_box(client.call(Method::SessionQuery, &scan).unwrap());
+            black_box(client.call_json(Method::SessionQuery, &scan).unwrap());
         }
         let scan_ms = t0.elapsed().as_secs_f64() * 1e3 / runs as f64;
         t.add(

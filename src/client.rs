@@ -5,7 +5,7 @@ use crate::backend::embedded::Embedded;
 use crate::backend::Backend;
 use crate::fault::Fault;
 use crate::model::reader::Obj;
-use crate::service::{Method, Request};
+use crate::service::{Json, Method, Request};
 use serde_json::Value;
 
 pub struct Client {
@@ -30,16 +30,27 @@ impl Client {
         Client::open(&parse_json(config, "config_json")?)
     }
 
-    /// Calls a method with a JSON request.
-    pub fn call(&self, method: Method, request: &Value) -> Result<Value, Fault> {
+    /// Calls a method with a JSON request; the result as JSON text (what the C boundary writes).
+    pub fn call_json(&self, method: Method, request: &Value) -> Result<Json, Fault> {
         let request = Request::parse(method, request)?;
         self.backend.call(method, &request)
     }
 
+    /// Calls a method with a JSON request.
+    pub fn call(&self, method: Method, request: &Value) -> Result<Value, Fault> {
+        let text = self.call_json(method, request)?;
+        serde_json::from_str(text.get()).map_err(|e| Fault::unexpected(format!("a result could not be read back: {e}")))
+    }
+
+    /// Looks a method up by its `hv_invoke` name: an unknown name is an `InvalidArgument` of
+    /// `"method"`.
+    pub fn method(name: &str) -> Result<Method, Fault> {
+        Method::from_name(name).ok_or_else(|| Fault::invalid_argument("method", format!("Unknown method {name:?}.")))
+    }
+
     /// Calls a method by its `hv_invoke` name with request text.
     pub fn invoke(&self, method: &str, request: &str) -> Result<Value, Fault> {
-        let m = Method::from_name(method).ok_or_else(|| Fault::invalid_argument("method", format!("Unknown method {method:?}.")))?;
-        self.call(m, &parse_json(request, "request_json")?)
+        self.call(Client::method(method)?, &parse_json(request, "request_json")?)
     }
 
     /// The embedded federation behind this client, if that is its backend.

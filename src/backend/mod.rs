@@ -4,13 +4,12 @@
 pub mod embedded;
 
 use crate::fault::Fault;
-use crate::service::{Method, Request};
-use serde_json::Value;
+use crate::service::{Json, Method, Request};
 
 /// Answers checked requests. Implementations are shared across threads.
 pub trait Backend: Send + Sync {
-    /// Answers one request of `method` (its text already checked).
-    fn call(&self, method: Method, request: &Request) -> Result<Value, Fault>;
+    /// Answers one request of `method` (its text already checked) with the result as JSON text.
+    fn call(&self, method: Method, request: &Request) -> Result<Json, Fault>;
 
     /// The embedded federation, for direct Rust callers; `None` for remote backends.
     fn as_embedded(&self) -> Option<&embedded::Embedded> {

@@ -19,12 +19,12 @@ pub struct HvClient {
     client: Client,
 }
 
-/// The one document a call writes: `{"result": …}` or `{"fault": …}` (serialized by move,
-/// so a large result is never copied).
+/// The one document a call writes: `{"result": …}` or `{"fault": …}`. A result arrives as
+/// JSON text and is written as it is.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-enum Answer {
-    Result(Value),
+enum Answer<T> {
+    Result(T),
     Fault(Value),
 }
 
@@ -39,7 +39,7 @@ fn panic_cause(p: Box<dyn std::any::Any + Send>) -> String {
 /// The one guarded entry: runs `body` with panics caught and writes its answer to
 /// `*out_json`. Returns the status of the answer. `out_json == NULL` -> `HV_INVALID_ARGUMENT`,
 /// nothing run, nothing written.
-fn guard(out_json: *mut *mut c_char, body: impl FnOnce() -> Result<Value, Fault>) -> HvStatus {
+fn guard<T: serde::Serialize>(out_json: *mut *mut c_char, body: impl FnOnce() -> Result<T, Fault>) -> HvStatus {
     if out_json.is_null() {
         return HvStatus::HV_INVALID_ARGUMENT;
     }
@@ -87,7 +87,7 @@ unsafe fn client_ref<'a>(client: *const HvClient) -> Result<&'a Client, Fault> {
 unsafe fn method_call(client: *const HvClient, method: Method, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
     guard(out_json, || {
         let client = client_ref(client)?;
-        client.call(method, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        client.call_json(method, &parse_json(text(request_json, "request_json")?, "request_json")?)
     })
 }
 
@@ -180,9 +180,8 @@ pub unsafe extern "C" fn hv_string_free(s: *mut c_char) {
 pub unsafe extern "C" fn hv_invoke(client: *mut HvClient, method: *const c_char, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
     guard(out_json, || {
         let client = client_ref(client)?;
-        let method = text(method, "method")?;
-        let m = Method::from_name(method).ok_or_else(|| Fault::invalid_argument("method", format!("Unknown method {method:?}.")))?;
-        client.call(m, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        let m = Client::method(text(method, "method")?)?;
+        client.call_json(m, &parse_json(text(request_json, "request_json")?, "request_json")?)
     })
 }
 
@@ -382,7 +381,7 @@ mod tests {
     #[test]
     fn a_panic_never_crosses_the_boundary() {
         let mut out = std::ptr::null_mut();
-        let status = guard(&mut out, || panic!("boom"));
+        let status = guard::<Value>(&mut out, || panic!("boom"));
         assert_eq!(status, HvStatus::HV_UNEXPECTED);
         let text = unsafe { CString::from_raw(out) }.into_string().unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();

@@ -20,7 +20,18 @@ pub use request::Request;
 use crate::backend::embedded::store::{Federation, Ix};
 use crate::fault::Fault;
 use crate::model::time::Timestamp;
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+/// A method's result as JSON text, ready for the wire: typed results are serialized once,
+/// straight to text, never through a `serde_json::Value`.
+pub type Json = Box<RawValue>;
+
+/// Serializes a result.
+pub fn json(result: &impl Serialize) -> Json {
+    // Results are structs, strings, numbers and `Value`s with string keys: they always serialize.
+    serde_json::value::to_raw_value(result).expect("results serialize")
+}
 
 impl Request {
     /// Does the request change the federation (or record events)?
@@ -30,16 +41,16 @@ impl Request {
 }
 
 /// Runs a read-only request against a federation as `admin`.
-pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Value, Fault> {
+pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Json, Fault> {
     match request {
-        Request::SummaryView { id } => session::get_local_summary_view(f, admin, id).map(|v| serde_json::to_value(v).expect("views serialize")),
-        Request::SessionQuery(q) => session::query(f, admin, q),
-        Request::HomeSiteGet { id } => user_home_site::get(f, admin, id),
-        Request::HomeSiteGetInfos { ids } => user_home_site::get_infos(f, admin, ids),
-        Request::HomeSiteList { user_or_group } => user_home_site::list(f, admin, user_or_group),
-        Request::HomeSiteResolve { user, entitlement, kind } => user_home_site::resolve(f, admin, user, entitlement, *kind),
-        Request::InventoryQuery { entity_type, query } => inventory::inventory_query(f, admin, entity_type, query),
-        Request::EventQuery(q) => inventory::event_query(f, admin, q),
+        Request::SummaryView { id } => session::get_local_summary_view(f, admin, id).map(|v| json(&v)),
+        Request::SessionQuery(q) => session::query(f, admin, q).map(|v| json(&v)),
+        Request::HomeSiteGet { id } => user_home_site::get(f, admin, id).map(|v| json(&v)),
+        Request::HomeSiteGetInfos { ids } => user_home_site::get_infos(f, admin, ids).map(|v| json(&v)),
+        Request::HomeSiteList { user_or_group } => user_home_site::list(f, admin, user_or_group).map(|v| json(&v)),
+        Request::HomeSiteResolve { user, entitlement, kind } => user_home_site::resolve(f, admin, user, entitlement, *kind).map(|v| json(&v)),
+        Request::InventoryQuery { entity_type, query } => inventory::inventory_query(f, admin, entity_type, query).map(|v| json(&v)),
+        Request::EventQuery(q) => inventory::event_query(f, admin, q).map(|v| json(&v)),
         Request::Sessions { .. } | Request::HomeSiteCreate(_) | Request::HomeSiteDelete { .. } => {
             Err(Fault::unexpected("a write request was sent down the read path"))
         }
@@ -47,11 +58,11 @@ pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Value, Fault
 }
 
 /// Runs a request that writes, at time `now`.
-pub fn write(f: &mut Federation, admin: Ix, method: Method, request: &Request, now: Timestamp) -> Result<Value, Fault> {
+pub fn write(f: &mut Federation, admin: Ix, method: Method, request: &Request, now: Timestamp) -> Result<Json, Fault> {
     match request {
-        Request::Sessions { op, ids, batch } => session::write(f, admin, method, op, ids, *batch, now),
-        Request::HomeSiteCreate(base) => user_home_site::create(f, admin, base, now),
-        Request::HomeSiteDelete { id } => user_home_site::delete(f, admin, id, now),
+        Request::Sessions { op, ids, batch } => session::write(f, admin, method, op, ids, *batch, now).map(|v| json(&v)),
+        Request::HomeSiteCreate(base) => user_home_site::create(f, admin, base, now).map(|v| json(&v)),
+        Request::HomeSiteDelete { id } => user_home_site::delete(f, admin, id, now).map(|v| json(&v)),
         other => read(f, admin, other),
     }
 }

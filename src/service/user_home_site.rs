@@ -43,8 +43,8 @@ pub fn info(f: &Federation, ix: Ix) -> UserHomeSiteInfo {
     }
 }
 
-fn infos(f: &Federation, ixs: impl IntoIterator<Item = Ix>) -> Value {
-    Value::Array(ixs.into_iter().map(|ix| serde_json::to_value(info(f, ix)).expect("infos serialize")).collect())
+fn infos(f: &Federation, ixs: impl IntoIterator<Item = Ix>) -> Vec<UserHomeSiteInfo> {
+    ixs.into_iter().map(|ix| info(f, ix)).collect()
 }
 
 /// Records a home-site event about `home_site` of `user`.
@@ -134,28 +134,29 @@ pub fn delete(f: &mut Federation, admin: Ix, id: &str, now: Timestamp) -> Result
     Ok(Value::Null)
 }
 
-pub fn get(f: &Federation, admin: Ix, id: &str) -> Result<Value, Fault> {
+pub fn get(f: &Federation, admin: Ix, id: &str) -> Result<UserHomeSiteInfo, Fault> {
     admit(f, admin, Method::UserHomeSiteGet)?;
     let ix = f.home_sites.find(id).ok_or_else(|| Fault::entity_not_found(id))?;
-    Ok(serde_json::to_value(info(f, ix)).expect("infos serialize"))
+    Ok(info(f, ix))
 }
 
 /// UserHomeSite_GetInfos: any unknown id fails the whole call.
-pub fn get_infos(f: &Federation, admin: Ix, ids: &[String]) -> Result<Value, Fault> {
+pub fn get_infos(f: &Federation, admin: Ix, ids: &[String]) -> Result<Vec<UserHomeSiteInfo>, Fault> {
     admit(f, admin, Method::UserHomeSiteGetInfos)?;
     let ixs = ids.iter().map(|id| f.home_sites.find(id).ok_or_else(|| Fault::entity_not_found(id))).collect::<Result<Vec<_>, _>>()?;
     Ok(infos(f, ixs))
 }
 
 /// UserHomeSite_List: only configurations made directly on that user or group.
-pub fn list(f: &Federation, admin: Ix, user_or_group: &str) -> Result<Value, Fault> {
+pub fn list(f: &Federation, admin: Ix, user_or_group: &str) -> Result<Vec<UserHomeSiteInfo>, Fault> {
     admit(f, admin, Method::UserHomeSiteList)?;
     let owner = f.users_and_groups.find(user_or_group).ok_or_else(|| Fault::entity_not_found(user_or_group))?;
     Ok(infos(f, f.users_and_groups.get(owner).home_sites.iter().copied()))
 }
 
 /// UserHomeSite_Resolve and ResolveForGAE: the tiers of contract 5.4.
-pub fn resolve(f: &Federation, admin: Ix, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Value, Fault> {
+/// `None` (the contract's `null`) when no tier has a candidate.
+pub fn resolve(f: &Federation, admin: Ix, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Option<Vec<UserHomeSiteInfo>>, Fault> {
     let method = match kind {
         EntitlementKind::Desktop => Method::UserHomeSiteResolve,
         EntitlementKind::Application => Method::UserHomeSiteResolveForGae,
@@ -173,10 +174,7 @@ pub fn resolve(f: &Federation, admin: Ix, user: &str, entitlement: &str, kind: E
     if !f.user_entitled(u, scope) {
         return Err(Fault::invalid_argument(kind.key(), format!("{user} is not entitled to {entitlement}, directly or through an immediate group.")));
     }
-    Ok(match resolution(f, u, scope) {
-        None => Value::Null,
-        Some(list) => infos(f, list),
-    })
+    Ok(resolution(f, u, scope).map(|list| infos(f, list)))
 }
 
 /// The resolved configuration first, then the conflicts of the winning tier; `None` when no

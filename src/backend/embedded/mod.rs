@@ -11,7 +11,7 @@ use crate::fault::Fault;
 use crate::model::reader::Obj;
 use crate::model::time;
 use crate::service::privilege::PrivilegeSet;
-use crate::service::{self, Method, Request};
+use crate::service::{self, Json, Method, Request};
 use serde_json::Value;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use store::{Admin, Federation, Ix, Permission, PermissionScope};
@@ -74,7 +74,7 @@ impl Embedded {
 }
 
 impl Backend for Embedded {
-    fn call(&self, method: Method, request: &Request) -> Result<Value, Fault> {
+    fn call(&self, method: Method, request: &Request) -> Result<Json, Fault> {
         if request.writes() {
             service::write(&mut self.write(), self.admin, method, request, time::now())
         } else {
