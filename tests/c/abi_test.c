@@ -784,11 +784,46 @@ static void test_open_faults(void)
                 "{\"backend\":\"embedded\",\"demo\":{},\"world\":{}}", HV_INVALID_ARGUMENT, NULL);
 }
 
+/* One boundary case: the export `fn` (or, when it is NULL, hv_invoke with `invoke_method`)
+ * called with `request`; the status it must answer and, when set, the fault's parameterName
+ * and expectedType. */
+struct boundary_case {
+    const char *what;
+    method_fn fn;
+    const char *invoke_method;
+    int null_client;
+    const char *request;
+    HvStatus want;
+    const char *param;
+    const char *expected_type;
+};
+
+static const struct boundary_case BOUNDARY_CASES[] = {
+    {"NULL client", hv_session_get_local_summary_view, NULL, 1, "{\"id\":\"Session/x\"}", HV_INVALID_ARGUMENT, "client", NULL},
+    {"NULL request_json", hv_session_get_local_summary_view, NULL, 0, NULL, HV_INVALID_ARGUMENT, "request_json", NULL},
+    {"invalid UTF-8 request (\\xff\\xfe)", hv_session_get_local_summary_view, NULL, 0, "\xff\xfe", HV_INVALID_ARGUMENT, "request_json", NULL},
+    {"invalid UTF-8 inside a JSON string", hv_session_get_local_summary_view, NULL, 0, "{\"id\":\"Session/\xc3\x28\"}", HV_INVALID_ARGUMENT, NULL, NULL},
+    {"unparsable JSON", hv_session_get_local_summary_view, NULL, 0, "{\"id\":", HV_INVALID_ARGUMENT, "request_json", NULL},
+    {"JSON array instead of an object", hv_session_get_local_summary_view, NULL, 0, "[\"Session/x\"]", HV_INVALID_ARGUMENT, NULL, NULL},
+    {"unknown key \"bogus\"", hv_session_get_local_summary_view, NULL, 0, "{\"id\":\"Session/x\",\"bogus\":1}", HV_INVALID_ARGUMENT, "bogus", NULL},
+    {"missing key \"id\"", hv_session_get_local_summary_view, NULL, 0, "{}", HV_INVALID_ARGUMENT, "id", NULL},
+    {"hv_invoke with an unknown method", NULL, "Session_NoSuchMethod", 0, "{\"id\":\"Session/x\"}", HV_INVALID_ARGUMENT, "method", NULL},
+    {"hv_invoke with a NULL method", NULL, NULL, 0, "{\"id\":\"Session/x\"}", HV_INVALID_ARGUMENT, "method", NULL},
+    {"a Site id where a SessionId goes", hv_session_get_local_summary_view, NULL, 0, "{\"id\":\"Site/x\"}", HV_INVALID_TYPE, "id", "SessionId"},
+    {"a number where a SessionId goes", hv_session_get_local_summary_view, NULL, 0, "{\"id\": 5}", HV_INVALID_TYPE, "id", "SessionId"},
+    {"a string where SessionId[] goes", hv_session_logoff_sessions, NULL, 0, "{\"ids\":\"Session/x\"}", HV_INVALID_TYPE, "ids", "SessionId[]"},
+    {"an empty ids array", hv_session_logoff_sessions, NULL, 0, "{\"ids\":[]}", HV_INVALID_ARGUMENT, "ids", NULL},
+    {"an id with an unknown <Type>", hv_session_get_local_summary_view, NULL, 0, "{\"id\":\"Bogus/x\"}", HV_INVALID_ARGUMENT, "id", NULL},
+    {"an empty id", hv_session_get_local_summary_view, NULL, 0, "{\"id\":\"\"}", HV_INVALID_ARGUMENT, "id", NULL},
+    {"UserHomeSite_Create without base.userOrGroup", hv_user_home_site_create, NULL, 0, "{\"base\":{\"site\":\"Site/x\"}}", HV_INVALID_REQUEST, NULL, NULL},
+};
+
 /* The boundary faults of contract section 2 and the id rules of 3.1. */
 static void test_boundary(HvClient *client)
 {
     char *out = NULL;
     HvStatus st;
+    size_t i;
 
     st = hv_session_get_local_summary_view(client, "{\"id\":\"Session/x\"}", NULL);
     check((int)st == HV_INVALID_ARGUMENT, NULL,
@@ -797,103 +832,21 @@ static void test_boundary(HvClient *client)
     check((int)st == HV_INVALID_ARGUMENT, NULL,
           "hv_invoke with NULL out_json -> HV_INVALID_ARGUMENT (status was %d)", (int)st);
 
-    out = NULL;
-    st = hv_session_get_local_summary_view(NULL, "{\"id\":\"Session/x\"}", &out);
-    expect("NULL client", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, NULL, &out);
-    expect("NULL request_json", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "\xff\xfe", &out);
-    expect("invalid UTF-8 request (\\xff\\xfe)", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":\"Session/\xc3\x28\"}", &out);
-    expect("invalid UTF-8 inside a JSON string", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":", &out);
-    expect("unparsable JSON", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "[\"Session/x\"]", &out);
-    expect("JSON array instead of an object", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":\"Session/x\",\"bogus\":1}", &out);
-    expect("unknown key \"bogus\"", st, out, HV_INVALID_ARGUMENT);
-    check(jstr_eq(out, "fault.parameterName", "bogus"), out,
-          "unknown key: parameterName is \"bogus\"");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{}", &out);
-    expect("missing key \"id\"", st, out, HV_INVALID_ARGUMENT);
-    check(jstr_eq(out, "fault.parameterName", "id"), out, "missing key: parameterName is \"id\"");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_invoke(client, "Session_NoSuchMethod", "{\"id\":\"Session/x\"}", &out);
-    expect("hv_invoke with an unknown method", st, out, HV_INVALID_ARGUMENT);
-    check(jstr_eq(out, "fault.parameterName", "method"), out,
-          "unknown method: parameterName is \"method\"");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_invoke(client, NULL, "{\"id\":\"Session/x\"}", &out);
-    expect("hv_invoke with a NULL method", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":\"Site/x\"}", &out);
-    expect("a Site id where a SessionId goes", st, out, HV_INVALID_TYPE);
-    check(jstr_eq(out, "fault.parameterName", "id") &&
-              jstr_eq(out, "fault.expectedType", "SessionId"),
-          out, "wrong id type: parameterName \"id\", expectedType \"SessionId\"");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\": 5}", &out);
-    expect("a number where a SessionId goes", st, out, HV_INVALID_TYPE);
-    check(jstr_eq(out, "fault.parameterName", "id") && jget(out, "fault.expectedType") != NULL,
-          out, "number for id: parameterName \"id\" and an expectedType");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_logoff_sessions(client, "{\"ids\":\"Session/x\"}", &out);
-    expect("a string where SessionId[] goes", st, out, HV_INVALID_TYPE);
-    check(jstr_eq(out, "fault.parameterName", "ids") &&
-              jstr_eq(out, "fault.expectedType", "SessionId[]"),
-          out, "string for ids: parameterName \"ids\", expectedType \"SessionId[]\"");
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_logoff_sessions(client, "{\"ids\":[]}", &out);
-    expect("an empty ids array", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":\"Bogus/x\"}", &out);
-    expect("an id with an unknown <Type>", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_session_get_local_summary_view(client, "{\"id\":\"\"}", &out);
-    expect("an empty id", st, out, HV_INVALID_ARGUMENT);
-    hv_string_free(out);
-
-    out = NULL;
-    st = hv_user_home_site_create(client, "{\"base\":{\"site\":\"Site/x\"}}", &out);
-    expect("UserHomeSite_Create without base.userOrGroup", st, out, HV_INVALID_REQUEST);
-    hv_string_free(out);
+    for (i = 0; i < sizeof BOUNDARY_CASES / sizeof BOUNDARY_CASES[0]; ++i) {
+        const struct boundary_case *c = &BOUNDARY_CASES[i];
+        HvClient *target = c->null_client ? NULL : client;
+        out = NULL;
+        st = c->fn != NULL ? c->fn(target, c->request, &out) : hv_invoke(target, c->invoke_method, c->request, &out);
+        expect(c->what, st, out, c->want);
+        if (c->param != NULL) {
+            check(jstr_eq(out, "fault.parameterName", c->param), out, "%s: parameterName is \"%s\"", c->what, c->param);
+        }
+        if (c->expected_type != NULL) {
+            check(jstr_eq(out, "fault.expectedType", c->expected_type), out, "%s: expectedType is \"%s\"", c->what,
+                  c->expected_type);
+        }
+        hv_string_free(out);
+    }
 }
 
 /* Every export exists, refuses a NULL client, and answers exactly like hv_invoke. */
