@@ -249,15 +249,6 @@ impl<T: Keyed> Slots<T> {
         Some(ix)
     }
 
-    /// Removes the record at `ix` (whose id is `id`) and returns it.
-    pub fn remove(&mut self, ix: Ix, id: &str) -> Option<T> {
-        let item = self.items.get_mut(ix as usize)?.take()?;
-        debug_assert_eq!(id, item.key());
-        self.index.remove(item.key(), ix);
-        self.live -= 1;
-        Some(item)
-    }
-
     /// Removes the record at `ix` and returns it.
     pub fn take(&mut self, ix: Ix) -> Option<T> {
         let item = self.items.get_mut(ix as usize)?.take()?;
@@ -632,12 +623,7 @@ impl Federation {
         Some(ix)
     }
 
-    /// Ends a session: it leaves the store and every index.
-    pub fn end_session(&mut self, ix: Ix) {
-        self.take_session(ix);
-    }
-
-    /// Ends a session and returns its record.
+    /// Ends a session (it leaves the store and every index) and returns its record.
     pub fn take_session(&mut self, ix: Ix) -> Session {
         let s = self.sessions.take(ix).expect("live slot");
         let list = &mut self.users_and_groups.get_mut(s.user).sessions;
@@ -655,9 +641,9 @@ impl Federation {
         let id: Box<str> = hs.id.clone();
         let ix = self.home_sites.insert(&id, hs)?;
         self.users_and_groups.get_mut(key.0).home_sites.push(ix);
-        // At most one per (owner, scope) is the caller's rule; should a second come, the
-        // first stays the one found, as with a search of the owner's list.
-        self.home_site_by_scope.entry(key).or_insert(ix);
+        // At most one per (owner, scope): the world loader and Create check it first.
+        let previous = self.home_site_by_scope.insert(key, ix);
+        debug_assert!(previous.is_none(), "a second home site for one owner and scope");
         Some(ix)
     }
 
@@ -665,15 +651,7 @@ impl Federation {
         let Some(h) = self.home_sites.take(ix) else { return };
         let list = &mut self.users_and_groups.get_mut(h.owner).home_sites;
         list.retain(|&x| x != ix);
-        let key = (h.owner, h.scope);
-        if self.home_site_by_scope.get(&key) == Some(&ix) {
-            // Another configuration of the same owner and scope, if any, takes its place.
-            let next = list.iter().copied().find(|&x| self.home_sites.get(x).scope == h.scope);
-            match next {
-                Some(n) => self.home_site_by_scope.insert(key, n),
-                None => self.home_site_by_scope.remove(&key),
-            };
-        }
+        self.home_site_by_scope.remove(&(h.owner, h.scope));
     }
 
     /// The configuration `owner` has for `scope`, if any (at most one exists).
@@ -757,7 +735,7 @@ mod tests {
         assert_eq!(t.find("UserHomeSite/nope"), None);
         // Remove every third, then check every id again and re-add under new slots.
         for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
-            assert_eq!(t.remove(i as Ix, id).map(|h| h.id), Some(id.as_str().into()));
+            assert_eq!(t.take(i as Ix).map(|h| h.id), Some(id.as_str().into()));
         }
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(t.find(id), (i % 3 != 0).then_some(i as Ix), "{id}");
