@@ -20,7 +20,18 @@ pub enum Compare {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
-    Compare { op: Compare, member: String, value: Value },
+    Compare {
+        op: Compare,
+        member: String,
+        value: Value,
+    },
+    /// `fromValue <= member <= toValue` (an extension of the View API's filters): both bounds
+    /// numbers or both strings.
+    Between {
+        member: String,
+        from: Value,
+        to: Value,
+    },
     And(Vec<Filter>),
     Or(Vec<Filter>),
     Not(Box<Filter>),
@@ -37,6 +48,14 @@ pub struct Query {
 
 fn bad_filter(why: impl Into<String>) -> Fault {
     Fault::invalid_argument("filter", why)
+}
+
+fn member_name(o: &Obj, ty: &str, fields: &[&str]) -> Result<String, Fault> {
+    match o.get("memberName") {
+        Some(Value::String(m)) if fields.contains(&m.as_str()) => Ok(m.clone()),
+        Some(Value::String(m)) => Err(bad_filter(format!("Unknown memberName {m:?}."))),
+        _ => Err(bad_filter(format!("A {ty} filter needs a memberName string."))),
+    }
 }
 
 fn parse_filter(v: &Value, fields: &[&str]) -> Result<Filter, Fault> {
@@ -57,6 +76,17 @@ fn parse_filter(v: &Value, fields: &[&str]) -> Result<Filter, Fault> {
             let inner = o.get("filter").ok_or_else(|| bad_filter("A Not filter needs a filter."))?;
             return Ok(Filter::Not(Box::new(parse_filter(inner, fields)?)));
         }
+        "Between" => {
+            o.only(&["type", "memberName", "fromValue", "toValue"])
+                .map_err(|_| bad_filter("A Between filter takes only type, memberName, fromValue and toValue."))?;
+            let member = member_name(&o, ty, fields)?;
+            return match (o.get("fromValue"), o.get("toValue")) {
+                (Some(from @ Value::Number(_)), Some(to @ Value::Number(_))) | (Some(from @ Value::String(_)), Some(to @ Value::String(_))) => {
+                    Ok(Filter::Between { member, from: from.clone(), to: to.clone() })
+                }
+                _ => Err(bad_filter("A Between filter needs fromValue and toValue, both numbers or both strings.")),
+            };
+        }
         "Equals" => Compare::Equals,
         "NotEquals" => Compare::NotEquals,
         "Contains" => Compare::Contains,
@@ -64,11 +94,7 @@ fn parse_filter(v: &Value, fields: &[&str]) -> Result<Filter, Fault> {
         other => return Err(bad_filter(format!("Unknown filter type {other:?}."))),
     };
     o.only(&["type", "memberName", "value"]).map_err(|_| bad_filter(format!("A {ty} filter takes only type, memberName and value.")))?;
-    let member = match o.get("memberName") {
-        Some(Value::String(m)) if fields.contains(&m.as_str()) => m.clone(),
-        Some(Value::String(m)) => return Err(bad_filter(format!("Unknown memberName {m:?}."))),
-        _ => return Err(bad_filter(format!("A {ty} filter needs a memberName string."))),
-    };
+    let member = member_name(&o, ty, fields)?;
     let value = match (op, o.get("value")) {
         (Compare::Contains | Compare::StartsWith, Some(v @ Value::String(_))) => v.clone(),
         (Compare::Contains | Compare::StartsWith, _) => return Err(bad_filter(format!("A {ty} filter needs a string value."))),
@@ -113,6 +139,19 @@ fn scalar_matches(op: Compare, have: &Value, want: &Value) -> bool {
     }
 }
 
+/// Is `have` within `from..=to`? Numbers compare as numbers, strings as strings; a value of
+/// another kind than the bounds is never within them.
+fn in_range(have: &Value, from: &Value, to: &Value) -> bool {
+    match (have, from, to) {
+        (Value::Number(v), Value::Number(a), Value::Number(b)) => {
+            let (v, a, b) = (v.as_f64(), a.as_f64(), b.as_f64());
+            a <= v && v <= b
+        }
+        (Value::String(v), Value::String(a), Value::String(b)) => a <= v && v <= b,
+        _ => false,
+    }
+}
+
 impl Filter {
     /// Does the row pass? An array member passes a comparison when any element does.
     pub fn matches(&self, row: &Value) -> bool {
@@ -120,6 +159,11 @@ impl Filter {
             Filter::And(fs) => fs.iter().all(|f| f.matches(row)),
             Filter::Or(fs) => fs.iter().any(|f| f.matches(row)),
             Filter::Not(f) => !f.matches(row),
+            Filter::Between { member: m, from, to } => match member(row, m) {
+                None => false,
+                Some(Value::Array(items)) => items.iter().any(|v| in_range(v, from, to)),
+                Some(v) => in_range(v, from, to),
+            },
             Filter::Compare { op, member: m, value } => {
                 let hit = match member(row, m) {
                     None => false,
@@ -270,6 +314,23 @@ mod tests {
         assert!(f(json!({"type": "Equals", "memberName": "b.c", "value": 2})).matches(&row));
         assert!(f(json!({"type": "Not", "filter": {"type": "StartsWith", "memberName": "a", "value": "x"}})).matches(&row));
         assert!(q(json!({"filter": {"type": "Equals", "memberName": "zzz", "value": 1}})).is_err());
+        let between = |from: Value, to: Value| f(json!({"type": "Between", "memberName": "b.c", "fromValue": from, "toValue": to}));
+        assert!(between(json!(2), json!(5)).matches(&row), "any element of an array");
+        assert!(!between(json!(3), json!(5)).matches(&row));
+        assert!(between(json!(0.5), json!(1)).matches(&row), "inclusive, numbers compared as numbers");
+        assert!(f(json!({"type": "Between", "memberName": "a", "fromValue": "H", "toValue": "Hello"})).matches(&row));
+        assert!(!f(json!({"type": "Between", "memberName": "a", "fromValue": "h", "toValue": "z"})).matches(&row), "strings compare as strings");
+        assert!(!between(json!("1"), json!("3")).matches(&row), "a number is not within strings");
+        for bad in [
+            json!({"fromValue": 1}),
+            json!({"fromValue": 1, "toValue": "2"}),
+            json!({"fromValue": true, "toValue": true}),
+            json!({"fromValue": 1, "toValue": 2, "value": 1}),
+        ] {
+            let mut v = json!({"type": "Between", "memberName": "b.c"});
+            v.as_object_mut().unwrap().extend(bad.as_object().unwrap().clone());
+            assert!(q(json!({ "filter": v })).is_err(), "{v}");
+        }
         assert!(q(json!({"limit": 0})).is_err());
     }
 }
