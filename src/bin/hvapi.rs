@@ -75,6 +75,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         _ => return Err("--tls-cert and --tls-key go together".into()),
     };
     let client = Client::open(&source).map_err(|f| format!("the federation cannot be opened: {}", f.to_json()))?;
+    let log = options.log;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let server = Server::bind(client, options).await.map_err(|e| format!("cannot listen: {e}"))?;
@@ -83,7 +84,9 @@ fn serve(args: &[String]) -> Result<(), String> {
         let _ = out.flush();
         server.run(shutdown_signal()).await.map_err(|e| e.to_string())
     })?;
-    eprintln!("hvapi serve: stopped");
+    if log {
+        eprintln!("hvapi serve: stopped");
+    }
     Ok(())
 }
 
