@@ -67,6 +67,8 @@ pub fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)],
 /// A running `hvapi serve`; stopped (SIGTERM) when dropped.
 pub struct Server {
     pub child: Child,
+    /// The first line the program printed.
+    pub url: String,
     /// host:port
     pub addr: String,
     /// The base path, `/rest`.
@@ -104,10 +106,10 @@ impl Server {
         let mut first = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).expect("first line");
         let url = first.trim();
-        let rest = url.strip_prefix("http://").unwrap_or_else(|| panic!("first line is the URL, not {url:?}"));
+        let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or_else(|| panic!("first line is the URL, not {url:?}"));
         let (addr, base) = rest.split_at(rest.find('/').expect("a base path"));
         assert_eq!(base, "/rest");
-        Server { child, addr: addr.to_owned(), base: base.to_owned() }
+        Server { child, url: url.to_owned(), addr: addr.to_owned(), base: base.to_owned() }
     }
 
     pub fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {

@@ -550,3 +550,46 @@ fn eight_concurrent_clients() {
     assert_eq!(t.ok("/inventory/v1/sessions").as_array().unwrap().len(), before - 40);
     assert_eq!(t.events().len(), 40, "one event per item");
 }
+
+#[test]
+fn tls_with_a_certificate() {
+    // A throw-away self-signed certificate for 127.0.0.1 (openssl), and curl as the client.
+    let dir = std::env::temp_dir().join(format!("hvapi-rest-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl (scripts/setup.sh installs it)");
+    assert!(made.success());
+    let s = Server::demo(&["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--cacert",
+            cert.to_str().unwrap(),
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"username":"auditor","domain":"HVDEMO","password":"auditor"}"#,
+        ])
+        .arg(format!("{}/login", s.url))
+        .output()
+        .expect("curl (scripts/setup.sh installs it)");
+    let tokens: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let out = std::process::Command::new("curl")
+        .args(["-s", "--cacert", cert.to_str().unwrap(), "-H"])
+        .arg(format!("Authorization: Bearer {}", tokens["access_token"].as_str().unwrap()))
+        .arg(format!("{}/federation/v1/sites", s.url))
+        .output()
+        .unwrap();
+    let sites: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sites[0]["id"], "site-1");
+    let _ = std::fs::remove_dir_all(&dir);
+}
