@@ -593,3 +593,148 @@ fn tls_with_a_certificate() {
     assert_eq!(sites[0]["id"], "site-1");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sigint_stops_cleanly_too() {
+    let mut s = Server::demo(&[]);
+    let _ = std::process::Command::new("kill").args(["-INT", &s.child.id().to_string()]).status();
+    assert!(s.child.wait().unwrap().success());
+}
+
+/// The success path of the endpoints the other tests reach only through failures.
+#[test]
+fn remaining_success_paths() {
+    let t = T::demo();
+    for (action, id) in [("disconnect", "pod-1-2-0000001"), ("reset", "pod-1-2-0000002"), ("restart", "pod-1-2-0000003")] {
+        let r = t.post(&format!("/inventory/v1/global-sessions/action/{action}"), json!([{"pod_id": "pod-1-2", "ids": [id]}]));
+        assert_eq!(r.json()[0]["details"][0]["status_code"], 200, "{action}");
+    }
+    let r = t.post(
+        "/federation/v2/home-sites",
+        json!([{"ad_user_or_group_id": "user00012", "site_id": "site-2", "global_desktop_entitlement_id": "ge-1", "use_homesite_for_redirection": false}]),
+    );
+    let item = &r.json()[0];
+    assert_eq!(item["status_code"], 200);
+    let id = item["id"].as_str().unwrap().to_owned();
+    let res = t.post("/federation/v1/home-sites/action/resolve", json!({"user_id": "user00012", "global_desktop_entitlement_id": "ge-1"})).json();
+    assert_eq!(res[0]["resolution_data"][0]["type"], "USER_OVERRIDE");
+    let r = t.send("DELETE", "/federation/v1/home-sites", Some(json!([id])));
+    assert_eq!(r.json()[0], json!({"id": id, "status_code": 200}));
+}
+
+/// Every contract fault travels as its row of the fault table (src/rest FAULT_HTTP).
+#[test]
+fn faults_to_statuses() {
+    let world = json!({
+        "localPod": "Pod/local",
+        "sites": [{"id": "Site/s", "name": "S"}],
+        "pods": [{"id": "Pod/local", "name": "L", "site": "Site/s"}, {"id": "Pod/far", "name": "F", "site": "Site/s", "reachable": false}],
+        "usersAndGroups": [{"id": "UserOrGroup/u", "name": "u", "domain": "D"}, {"id": "UserOrGroup/g", "name": "g", "domain": "D", "group": true}],
+        "globalEntitlements": [{"id": "GlobalEntitlement/e", "name": "E", "members": ["UserOrGroup/u"]}],
+        "desktops": [{"id": "Desktop/d", "name": "D", "pod": "Pod/local"}, {"id": "Desktop/fd", "name": "FD", "pod": "Pod/far"}],
+        "sessions": [
+            {"id": "Session/x", "user": "UserOrGroup/u", "desktop": "Desktop/d", "machineName": "m", "sessionState": "DISCONNECTED"},
+            {"id": "Session/far", "user": "UserOrGroup/u", "desktop": "Desktop/fd", "machineName": "n"}
+        ],
+        "admins": [{"name": "viewer", "domain": "D", "password": "p", "permissions": [{"role": "Administrators (Read only)", "scope": "AccessGroup/root"}]}]
+    });
+    let s = Server::world(&world, &[]);
+    let spec = Spec::load();
+    let (admin, _) = s.login("administrator", "D", "");
+    let (viewer, _) = s.login("viewer", "D", "p");
+    let send = |token: &str, m: &str, p: &str, b: Value| {
+        let r = s.send(m, p, Some(token), Some(&b));
+        spec.check(m, p, r.status, &r.body).unwrap();
+        r
+    };
+    let item = |r: &Response| r.json()[0]["errors"][0]["error_key"].as_str().unwrap().to_owned();
+    let logoff = "/inventory/v1/sessions/action/logoff";
+    // Per item: EntityNotFound 404, InvalidState 409, UnexpectedFault 500.
+    let r = send(&admin, "POST", logoff, json!(["nope"]));
+    assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(404), "hvapi.fault.entity_not_found".into()));
+    let r = send(&admin, "POST", "/inventory/v1/sessions/action/disconnect", json!(["x"]));
+    assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(409), "hvapi.fault.invalid_state".into()));
+    let r = send(&admin, "POST", logoff, json!(["far"]));
+    assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(500), "hvapi.fault.unexpected".into()));
+    // Whole call: InsufficientPermission 403, InvalidType 400, InvalidArgument 400, InvalidRequest 400.
+    for (token, m, p, b, status, key_) in [
+        (&viewer, "POST", logoff, json!(["x"]), 403, "hvapi.fault.insufficient_permission"),
+        (&admin, "POST", logoff, json!([true]), 400, "hvapi.fault.invalid_type"),
+        (&admin, "POST", logoff, json!([]), 400, "hvapi.fault.invalid_argument"),
+    ] {
+        let r = send(token, m, p, b.clone());
+        assert_eq!((r.status, key(&r)), (status, key_.to_owned()), "{p} {b}");
+    }
+    // Home-site create per item: InvalidRequest (a group not entitled to the entitlement).
+    let r = send(&admin, "POST", "/federation/v1/home-sites", json!([{"ad_user_or_group_id": "g", "site_id": "s", "global_desktop_entitlement_id": "e"}]));
+    assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(400), "hvapi.fault.invalid_request".into()));
+    // InvalidCredentials 401.
+    let r = s.send("POST", "/login", None, Some(&json!({"username": "viewer", "domain": "D", "password": "no"})));
+    assert_eq!((r.status, key(&r)), (401, "hvapi.fault.invalid_credentials".into()));
+}
+
+/// Every endpoint that takes a body, fed bodies of every bad shape: a 4xx `APIError` each
+/// time, and the federation unchanged (no event, no session gone, no home site added).
+#[test]
+fn bad_bodies_change_nothing() {
+    let t = T::demo();
+    let sessions = t.ok("/inventory/v1/sessions").as_array().unwrap().len();
+    let home_sites = t.ok("/federation/v1/home-sites").as_array().unwrap().len();
+    let endpoints = [
+        ("POST", "/inventory/v1/sessions/action/disconnect"),
+        ("POST", "/inventory/v1/sessions/action/logoff"),
+        ("POST", "/inventory/v1/sessions/action/reset"),
+        ("POST", "/inventory/v1/sessions/action/restart"),
+        ("POST", "/inventory/v1/sessions/action/send-message"),
+        ("POST", "/inventory/v1/global-sessions/action/disconnect"),
+        ("POST", "/inventory/v1/global-sessions/action/logoff"),
+        ("POST", "/inventory/v1/global-sessions/action/send-message"),
+        ("POST", "/federation/v1/home-sites"),
+        ("POST", "/federation/v2/home-sites"),
+        ("DELETE", "/federation/v1/home-sites"),
+        ("POST", "/federation/v1/home-sites/action/resolve"),
+        ("POST", "/federation/v2/home-sites/action/resolve"),
+        ("POST", "/login"),
+        ("POST", "/refresh"),
+        ("POST", "/logout"),
+    ];
+    let bodies: [&[u8]; 14] = [
+        b"",
+        b"   ",
+        b"{",
+        b"[\"pod-1-1-0000001\"",
+        b"nul",
+        b"\xff\xfe",
+        b"{\"a\":1}",
+        b"123",
+        b"\"pod-1-1-0000001\"",
+        b"null",
+        b"{\"session_ids\": 5, \"message\": \"m\", \"message_type\": \"INFO\"}",
+        b"[[\"pod-1-1-0000001\"]]",
+        b"{\"refresh_token\": [\"x\"], \"user_id\": {}}",
+        b"[{\"pod_id\": 1, \"ids\": \"pod-1-1-0000001\"}]",
+    ];
+    let auth = format!("Bearer {}", t.token);
+    for (m, p) in endpoints {
+        for body in bodies {
+            let r = http::request(&t.s.addr, m, &format!("/rest{p}"), &[("Authorization", &auth), ("Content-Type", "application/json")], body);
+            if let Err(e) = t.spec.check(m, p, r.status, &r.body) {
+                panic!("{m} {p} {:?}: {e}", String::from_utf8_lossy(body));
+            }
+            // Bulk endpoints may answer 200 with every item refused; nothing may succeed.
+            if r.status == 200 {
+                let items = r.json();
+                let all_failed = items.as_array().is_some_and(|a| {
+                    a.iter().all(|i| i["status_code"] != 200 && i["details"].as_array().map_or(true, |d| d.iter().all(|x| x["status_code"] != 200)))
+                });
+                assert!(all_failed, "{m} {p} {:?} -> {items}", String::from_utf8_lossy(body));
+            } else {
+                assert!((400..500).contains(&r.status), "{m} {p} {:?} -> {}", String::from_utf8_lossy(body), r.status);
+            }
+        }
+    }
+    assert_eq!(t.ok("/inventory/v1/sessions").as_array().unwrap().len(), sessions);
+    assert_eq!(t.ok("/federation/v1/home-sites").as_array().unwrap().len(), home_sites);
+    let changes: Vec<Value> = t.events().into_iter().filter(|e| e["severity"] == "AUDIT_SUCCESS").collect();
+    assert!(changes.is_empty(), "{changes:?}");
+}

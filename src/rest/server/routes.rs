@@ -529,8 +529,12 @@ fn home_sites_create(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
 fn home_sites_delete(_: &State, c: &Call) -> Result<Reply, ApiError> {
     let body = c.json()?;
     let mut items = Vec::new();
-    for id in array(&body, "string")? {
-        let request = json!({"id": id.as_str().map_or_else(|| id.clone(), |s| contract_id(IdType::UserHomeSite, s).into())});
+    let ids = array(&body, "string")?;
+    if ids.iter().any(|id| !id.is_string()) {
+        return Err(Fault::invalid_type("body", "string[]").into());
+    }
+    for id in ids {
+        let request = json!({"id": contract_id(IdType::UserHomeSite, id.as_str().unwrap_or_default())});
         match call(c, M::UserHomeSiteDelete, request) {
             Ok(_) => items.push(bulk_item(Some(id), None)),
             Err(f) if whole_call(&f) => return Err(f.into()),
