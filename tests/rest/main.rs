@@ -312,6 +312,8 @@ fn privileges_are_the_contracts() {
     assert_eq!(codes, [200, 403]);
     // Without FEDERATED_LDAP_VIEW, home sites are forbidden.
     assert_eq!(t.send_as(Some(&helpdesk), "GET", "/federation/v1/home-sites", None).status, 403);
+    let f = enc(json!({"type": "Equals", "name": "ad_user_or_group_id", "value": "nobody"}));
+    assert_eq!(t.send_as(Some(&helpdesk), "GET", &format!("/federation/v2/home-sites?filter={f}"), None).status, 403, "privilege before existence");
     // The events name the administrator who acted.
     let ev = t.events();
     assert!(ev.iter().any(|e| e["message"].as_str().unwrap().starts_with("HVDEMO\\helpdesk")));
@@ -359,6 +361,13 @@ fn home_sites() {
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!((mine[0]["user_name"].as_str(), mine[0]["group"].as_bool()), (Some("user00001"), Some(false)));
     let id = mine[0]["id"].as_str().unwrap().to_owned();
+    let f = enc(
+        json!({"type": "And", "filters": [{"type": "Equals", "name": "ad_user_or_group_id", "value": "nobody"}, {"type": "Equals", "name": "site_id", "value": "site-1"}]}),
+    );
+    assert_eq!(t.ok(&format!("/federation/v1/home-sites?filter={f}")), json!([]));
+    let f = enc(json!({"type": "Equals", "name": "site_id", "value": "site-1"}));
+    let on_site_1 = t.ok(&format!("/federation/v1/home-sites?filter={f}"));
+    assert!(!on_site_1.as_array().unwrap().is_empty() && on_site_1.as_array().unwrap().iter().all(|h| h["site_id"] == "site-1"));
     assert_eq!(t.ok(&format!("/federation/v1/home-sites/{id}"))["ad_user_or_group_id"], "user00001");
     assert!(t.ok(&format!("/federation/v2/home-sites/{id}"))["site_name"].is_string());
     assert_eq!(t.get("/federation/v1/home-sites/nope").status, 404);

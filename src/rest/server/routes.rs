@@ -455,21 +455,39 @@ fn join_home_site(c: &Call, mut info: Value) -> Result<Value, Fault> {
     Ok(info)
 }
 
+/// The user or group a home-site filter pins the list to: an `Equals` on
+/// `ad_user_or_group_id`, alone or inside an `And`. Only a narrowing: the whole filter still
+/// runs over the rows.
+fn pinned_owner(c: &Call) -> Option<String> {
+    fn find(f: &Value) -> Option<&str> {
+        match f.get("type")?.as_str()? {
+            "Equals" if f.get("name")? == "ad_user_or_group_id" => f.get("value")?.as_str(),
+            "And" => f.get("filters")?.as_array()?.iter().find_map(find),
+            _ => None,
+        }
+    }
+    let filter: Value = serde_json::from_str(c.param("filter")?).ok()?;
+    find(&filter).map(|key| contract_id(IdType::UserOrGroup, key))
+}
+
 fn home_sites_list(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
     // The contract lists home sites per user or group (UserHomeSite_List), so every user's
-    // and group's list is gathered; privilege and CPA faults come from the first call.
+    // and group's list is gathered (or only the one a filter pins); privilege and CPA faults
+    // come from the first call.
+    let owners = match pinned_owner(c) {
+        Some(id) => vec![json!({ "id": id })],
+        None => inventory(c, "UserOrGroup", None)?,
+    };
     let mut rows = Vec::new();
-    for owner in inventory(c, "UserOrGroup", None)? {
-        let list = call(c, M::UserHomeSiteList, json!({"userOrGroup": owner["id"]}))?;
+    for owner in owners {
+        let list = match call(c, M::UserHomeSiteList, json!({"userOrGroup": owner["id"]})) {
+            Ok(list) => list,
+            // A filter naming nobody matches nothing.
+            Err(Fault::EntityNotFound { .. }) => continue,
+            Err(f) => return Err(f.into()),
+        };
         for info in list.as_array().cloned().unwrap_or_default() {
-            rows.push(if v2 {
-                let mut info = info;
-                info["owner"] = owner.clone();
-                info["siteRow"] = inventory_row(c, "Site", str_of(&info["base"], "site"))?;
-                info
-            } else {
-                info
-            });
+            rows.push(if v2 { join_home_site(c, info)? } else { info });
         }
     }
     rows_list(c, rows, if v2 { HOME_SITES_V2 } else { HOME_SITES_V1 })
