@@ -78,11 +78,13 @@ fn serve(args: &[String]) -> Result<(), String> {
     let log = options.log;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
+        // The handlers are in place before the URL is printed: a caller may signal at once.
+        let stop = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
         let server = Server::bind(client, options).await.map_err(|e| format!("cannot listen: {e}"))?;
         let mut out = std::io::stdout();
         let _ = writeln!(out, "{}", server.url());
         let _ = out.flush();
-        server.run(shutdown_signal()).await.map_err(|e| e.to_string())
+        server.run(stop).await.map_err(|e| e.to_string())
     })?;
     if log {
         eprintln!("hvapi serve: stopped");
@@ -90,15 +92,14 @@ fn serve(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Installs the SIGINT and SIGTERM handlers; the future completes on either.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-        // Without signal handlers, serve until killed.
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-    }
+    let (mut int, mut term) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+    })
 }
