@@ -84,7 +84,10 @@ impl Server {
         std::fs::write(&path, world.to_string()).expect("write world");
         let mut args = vec!["--world", path.to_str().unwrap()];
         args.extend_from_slice(extra);
-        Server::start(&args)
+        let server = Server::start(&args);
+        // Read at open, before the URL is printed.
+        let _ = std::fs::remove_file(&path);
+        server
     }
 
     /// Serves the default demo federation.
