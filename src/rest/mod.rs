@@ -108,14 +108,21 @@ pub enum Conv {
 
 /// One wire field: its name (a dotted name nests: `client_data.name`), the contract members
 /// it is read from (the first present one wins) and their conversions. A field with one
-/// member and no constant can be filtered and sorted on; the others are rendered only.
+/// member and no constant can be filtered and sorted on, unless it is `joined` (read from a
+/// row the server joins to the contract's, which the contract's query cannot see); the
+/// others are rendered only.
 pub struct Field {
     pub wire: &'static str,
     pub from: &'static [(&'static str, Conv)],
+    pub joined: bool,
 }
 
 const fn f(wire: &'static str, from: &'static [(&'static str, Conv)]) -> Field {
-    Field { wire, from }
+    Field { wire, from, joined: false }
+}
+
+const fn joined(wire: &'static str, from: &'static [(&'static str, Conv)]) -> Field {
+    Field { wire, from, joined: true }
 }
 
 use Conv::*;
@@ -175,13 +182,13 @@ pub const SESSION_V7_EXTRA: &[Field] = &[
 ];
 
 /// `GlobalSessionInfo` (`/inventory/v1/global-sessions`) ← `SessionLocalSummaryView` joined
-/// with the inventory's row of its pod (`pod`).
+/// with the inventory's row of its pod (`pod`; choose pods with the query parameters).
 pub const GLOBAL_SESSION: &[Field] = &[
     f("id", &[("id", Id(IdType::Session))]),
     f("user_id", &[("referenceData.user", Id(IdType::UserOrGroup))]),
-    f("pod_id", &[("pod.id", Id(IdType::Pod))]),
-    f("brokering_pod_id", &[("pod.id", Id(IdType::Pod))]),
-    f("site_id", &[("pod.site", Id(IdType::Site))]),
+    joined("pod_id", &[("pod.id", Id(IdType::Pod))]),
+    joined("brokering_pod_id", &[("pod.id", Id(IdType::Pod))]),
+    joined("site_id", &[("pod.site", Id(IdType::Site))]),
     f("local_access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))]),
     f("desktop_pool_id", &[("referenceData.desktop", Id(IdType::Desktop))]),
     f("farm_id", &[("referenceData.farm", Id(IdType::Farm))]),
@@ -349,7 +356,7 @@ pub fn to_wire(fields: Fields, row: &Value) -> Value {
 /// The filterable, sortable field of a wire name: its one contract member and conversion.
 fn member_of(fields: Fields, wire: &str) -> Option<(&'static str, Conv)> {
     all(fields).find(|f| f.wire == wire).and_then(|f| match f.from {
-        [(path, conv)] if !matches!(conv, Const(_)) && !f.wire.contains('.') => Some((*path, *conv)),
+        [(path, conv)] if !matches!(conv, Const(_)) && !f.wire.contains('.') && !f.joined => Some((*path, *conv)),
         _ => None,
     })
 }

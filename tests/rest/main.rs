@@ -335,6 +335,11 @@ fn global_sessions() {
         assert_eq!(t.get(&format!("/inventory/v1/global-sessions{q}")).status, 400, "{q}");
     }
     assert_eq!(t.get("/inventory/v1/global-sessions?user_id=nobody").status, 404);
+    let f = enc(json!({"type": "Equals", "name": "session_state", "value": "DISCONNECTED"}));
+    let r = t.get(&format!("/inventory/v1/global-sessions?pod_id=pod-1-1&page=2&size=3&sort_by=start_time&order_by=DESC&filter={f}"));
+    assert_eq!((r.json().as_array().unwrap().len(), r.header("x-total-count")), (1, Some("4")));
+    let f = enc(json!({"type": "Equals", "name": "pod_id", "value": "pod-1-1"}));
+    assert_eq!(t.get(&format!("/inventory/v1/global-sessions?user_id=user00001&filter={f}")).status, 400, "pods are chosen with the parameters");
     let r = t.post(
         "/inventory/v1/global-sessions/action/logoff?forced=true",
         json!([{"pod_id": "pod-1-2", "ids": ["pod-1-2-0000001", "nope"]}, {"pod_id": "pod-9", "ids": ["x"]}]),

@@ -403,7 +403,8 @@ fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError>
 }
 
 /// Global sessions of a user, a pod or a brokering pod. The contract's Session_Query sees
-/// the local pod's sessions only, so those are the global sessions listed (README).
+/// the local pod's sessions only, so those are the global sessions listed (README): one
+/// Session_Query, each row joined with the local pod's inventory row.
 fn global_sessions(s: &State, c: &Call) -> Result<Reply, ApiError> {
     require_cpa(s)?;
     let given: Vec<&str> = ["user_id", "pod_id", "brokering_pod_id"].into_iter().filter(|k| c.param(k).is_some()).collect();
@@ -426,21 +427,12 @@ fn global_sessions(s: &State, c: &Call) -> Result<Reply, ApiError> {
             None
         }
     };
-    let mut q = json!({"limit": u32::MAX});
-    if let Some(f) = filter {
-        q["filter"] = f;
-    }
-    let page = call(c, M::SessionQuery, q)?;
     let pod_row = inventory_row(c, "Pod", &local)?;
-    let rows = page.get("results").and_then(Value::as_array).cloned().unwrap_or_default();
-    let rows = rows
-        .into_iter()
-        .map(|mut row| {
-            row["pod"] = pod_row.clone();
-            row
-        })
-        .collect();
-    rows_list(c, rows, GLOBAL_SESSIONS)
+    contract_list(c, M::SessionQuery, json!({}), GLOBAL_SESSIONS, filter, |row| {
+        let mut row = row.clone();
+        row["pod"] = pod_row.clone();
+        to_wire(GLOBAL_SESSIONS, &row)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
