@@ -256,7 +256,8 @@ where
         let state = Arc::clone(&state);
         async move { Ok::<_, Infallible>(handle(state, peer, req).await) }
     });
-    let conn = Http::new().serve_connection(io, service);
+    // A client that never finishes its headers is dropped rather than held forever.
+    let conn = Http::new().http1_header_read_timeout(Duration::from_secs(30)).serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => return,
