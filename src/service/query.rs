@@ -19,6 +19,7 @@ use crate::model::time::{self, Timestamp};
 use crate::service::event::{AUDIT_FAIL, AUDIT_SUCCESS};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 
 /// The member names a query may use.
@@ -237,6 +238,9 @@ impl Filter {
 pub struct Member<R: 'static> {
     pub name: &'static str,
     pub read: Read<R>,
+    /// For members that depend only on another record (a session's user): that record's
+    /// index. A query then reads the member once per such record, not once per row.
+    pub same_for: Option<fn(&R) -> Ix>,
 }
 
 /// Reads a member of a record. Text that the store does not hold as such (`DOMAIN\name`, a
@@ -244,7 +248,12 @@ pub struct Member<R: 'static> {
 pub type Read<R> = for<'f, 's> fn(&'f Federation, &'f R, &'s mut String) -> Val<'f, 's>;
 
 const fn m<R>(name: &'static str, read: Read<R>) -> Member<R> {
-    Member { name, read }
+    Member { name, read, same_for: None }
+}
+
+/// A member of a session that depends only on its user.
+const fn of_user(name: &'static str, read: Read<Session>) -> Member<Session> {
+    Member { name, read, same_for: Some(|s| s.user) }
 }
 
 /// A member's value, as stored.
@@ -331,7 +340,7 @@ fn opt<'f, 's, T>(v: Option<T>, to: impl FnOnce(T) -> Val<'f, 's>) -> Val<'f, 's
 /// Session_GetLocalSummaryView; tests check that the two agree on every member.
 pub const SESSION_MEMBERS: [Member<Session>; 28] = [
     m("id", |_, s, _| Val::Str(&s.id)),
-    m("namesData.userName", |f, s, buf| {
+    of_user("namesData.userName", |f, s, buf| {
         let u = f.users_and_groups.get(s.user);
         Val::Text(text(buf, &[&u.domain, "\\", &u.name]))
     }),
@@ -356,8 +365,8 @@ pub const SESSION_MEMBERS: [Member<Session>; 28] = [
     m("namesData.clientAddress", |_, s, _| client(s, |c| &c.client_address)),
     m("namesData.clientType", |_, s, _| client(s, |c| &c.client_type)),
     m("namesData.applicationNames", |_, s, _| opt(s.client.as_deref().and_then(|c| c.application_names.as_deref()), Val::Strs)),
-    m("referenceData.user", |f, s, _| Val::Str(&f.users_and_groups.get(s.user).id)),
-    m("referenceData.groups", |f, s, _| Val::Ids(&f.users_and_groups.get(s.user).member_of)),
+    of_user("referenceData.user", |f, s, _| Val::Str(&f.users_and_groups.get(s.user).id)),
+    of_user("referenceData.groups", |f, s, _| Val::Ids(&f.users_and_groups.get(s.user).member_of)),
     m("referenceData.accessGroup", |f, s, _| Val::Str(&f.access_groups.get(f.session_access_group(s)).id)),
     m("referenceData.desktop", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.id))),
     m("referenceData.farm", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.id))),
@@ -473,8 +482,8 @@ impl<R, const N: usize> Fields for [Member<R>; N] {
     }
 }
 
-fn lookup<R>(members: &'static [Member<R>], name: &str) -> Result<Read<R>, Fault> {
-    members.iter().find(|m| m.name == name).map(|m| m.read).ok_or_else(|| bad_filter(format!("Unknown memberName {name:?}.")))
+fn lookup<R>(members: &'static [Member<R>], name: &str) -> Result<&'static Member<R>, Fault> {
+    members.iter().find(|m| m.name == name).ok_or_else(|| bad_filter(format!("Unknown memberName {name:?}.")))
 }
 
 // ------------------------------------------------------------------ filters on records
@@ -536,6 +545,9 @@ enum Test<R: 'static> {
     And(Vec<Test<R>>),
     Or(Vec<Test<R>>),
     Not(Box<Test<R>>),
+    /// A test of a member that depends only on another record: its verdict per such record
+    /// (0 unknown, 1 fails, 2 passes).
+    Memo(fn(&R) -> Ix, RefCell<Vec<u8>>, Box<Test<R>>),
 }
 
 /// Scratch buffers for one evaluation thread.
@@ -563,25 +575,37 @@ fn compile<R>(flt: &Filter, members: &'static [Member<R>]) -> Result<Test<R>, Fa
                 (Value::String(a), Value::String(b)) => Bounds::Str(a.clone(), b.clone()),
                 _ => return Err(bad_filter("A Between filter needs fromValue and toValue, both numbers or both strings.")),
             };
-            Test::Between(lookup(members, member)?, bounds)
+            let m = lookup(members, member)?;
+            memo(m, Test::Between(m.read, bounds))
         }
         Filter::Compare { op, member, value } => {
-            let read = lookup(members, member)?;
-            match (op, value) {
-                (Compare::Contains | Compare::StartsWith, Value::String(s)) => Test::Find(read, Needle::new(s), *op == Compare::StartsWith),
-                (Compare::Equals | Compare::NotEquals, v) => {
-                    let want = match v {
-                        Value::String(s) => Want::Str(s.clone(), time::parse(s).filter(|&t| time::format(t) == *s)),
-                        Value::Number(n) => Want::Num(n.as_f64().unwrap_or(f64::NAN)),
-                        Value::Bool(b) => Want::Bool(*b),
-                        _ => return Err(bad_filter("An Equals filter needs a string, number or boolean value.")),
-                    };
-                    Test::Equals(read, want, *op == Compare::NotEquals)
-                }
-                _ => return Err(bad_filter("A Contains or StartsWith filter needs a string value.")),
-            }
+            let m = lookup(members, member)?;
+            let read = m.read;
+            memo(
+                m,
+                match (op, value) {
+                    (Compare::Contains | Compare::StartsWith, Value::String(s)) => Test::Find(read, Needle::new(s), *op == Compare::StartsWith),
+                    (Compare::Equals | Compare::NotEquals, v) => {
+                        let want = match v {
+                            Value::String(s) => Want::Str(s.clone(), time::parse(s).filter(|&t| time::format(t) == *s)),
+                            Value::Number(n) => Want::Num(n.as_f64().unwrap_or(f64::NAN)),
+                            Value::Bool(b) => Want::Bool(*b),
+                            _ => return Err(bad_filter("An Equals filter needs a string, number or boolean value.")),
+                        };
+                        Test::Equals(read, want, *op == Compare::NotEquals)
+                    }
+                    _ => return Err(bad_filter("A Contains or StartsWith filter needs a string value.")),
+                },
+            )
         }
     })
+}
+
+fn memo<R>(m: &Member<R>, test: Test<R>) -> Test<R> {
+    match m.same_for {
+        Some(owner) => Test::Memo(owner, RefCell::new(Vec::new()), Box::new(test)),
+        None => test,
+    }
 }
 
 impl<R> Test<R> {
@@ -591,6 +615,20 @@ impl<R> Test<R> {
             Test::And(ts) => ts.iter().all(|t| t.passes(f, r, sc)),
             Test::Or(ts) => ts.iter().any(|t| t.passes(f, r, sc)),
             Test::Not(t) => !t.passes(f, r, sc),
+            Test::Memo(owner, verdicts, t) => {
+                let o = owner(r) as usize;
+                let known = verdicts.borrow().get(o).copied().unwrap_or(0);
+                if known != 0 {
+                    return known == 2;
+                }
+                let pass = t.passes(f, r, sc);
+                let mut v = verdicts.borrow_mut();
+                if v.len() <= o {
+                    v.resize(o + 1, 0);
+                }
+                v[o] = 1 + pass as u8;
+                pass
+            }
             Test::Equals(read, want, negate) => {
                 let hit = read(f, r, &mut sc.read).any(f, |item| match (want, item) {
                     (Want::Str(w, _), Item::Str(s)) => s == w,
@@ -678,7 +716,14 @@ fn key<'a>(v: Val<'a, 'a>, f: &'a Federation, buf: &'a mut String) -> KeyRef<'a>
             if i > 0 {
                 buf.push(',');
             }
-            buf.push_str(&serde_json::to_string(s).expect("strings serialize"));
+            // As serde_json writes a string; most need no escape at all.
+            if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+                buf.push_str(&serde_json::to_string(s).expect("strings serialize"));
+            } else {
+                buf.push('"');
+                buf.push_str(s);
+                buf.push('"');
+            }
         }
         buf.push(']');
         KeyRef::Str(buf)
@@ -729,7 +774,8 @@ pub fn run<'f, R>(
     count: Option<usize>,
 ) -> Result<Page<'f, R>, Fault> {
     let test = q.filter.as_ref().map(|flt| compile(flt, members)).transpose()?;
-    let sort = q.sort_by.as_deref().map(|s| lookup(members, s).map_err(|_| Fault::invalid_argument("sortBy", format!("Unknown sortBy member {s:?}.")))).transpose()?;
+    let sort =
+        q.sort_by.as_deref().map(|s| lookup(members, s).map_err(|_| Fault::invalid_argument("sortBy", format!("Unknown sortBy member {s:?}.")))).transpose()?;
     let (offset, limit) = (q.starting_offset, q.limit);
     let mut sc = Scratch::default();
     let mut pass = |r: &R| test.as_ref().map_or(true, |t| t.passes(f, r, &mut sc));
@@ -737,7 +783,7 @@ pub fn run<'f, R>(
         let remaining_count = total.saturating_sub(offset.saturating_add(results.len()));
         Page { f, members, results, starting_offset: offset, remaining_count }
     };
-    let Some(read) = sort else {
+    let Some(sort) = sort else {
         if let (None, Some(total)) = (&test, count) {
             return Ok(page(rows.skip(offset).take(limit).map(|(_, r)| r).collect(), total));
         }
@@ -763,12 +809,23 @@ pub fn run<'f, R>(
     let mut worst: Option<(Key, Ix)> = None;
     let (mut read_buf, mut key_buf) = (String::new(), String::new());
     let mut total = 0usize;
+    // Keys of members that depend on another record, by that record's index.
+    let mut keys: Vec<Option<Key>> = Vec::new();
     for (pos, r) in rows {
         if !pass(r) {
             continue;
         }
         total += 1;
-        let k = key(read(f, r, &mut read_buf), f, &mut key_buf);
+        let k = match sort.same_for {
+            None => key((sort.read)(f, r, &mut read_buf), f, &mut key_buf),
+            Some(owner) => {
+                let o = owner(r) as usize;
+                if keys.len() <= o {
+                    keys.resize(o + 1, None);
+                }
+                keys[o].get_or_insert_with(|| key((sort.read)(f, r, &mut read_buf), f, &mut key_buf).owned()).as_ref()
+            }
+        };
         if let Some((wk, wp)) = &worst {
             if order(k, pos, wk.as_ref(), *wp, desc) == Ordering::Greater {
                 continue;
@@ -804,54 +861,61 @@ impl Serialize for ValJson<'_, '_> {
     }
 }
 
-/// A record as its JSON object: the members under a common first segment (`namesData.…`)
-/// become a nested object; unset members are omitted.
-struct RowJson<'f, R: 'static> {
+/// How a record is written: the members under a common first segment (`namesData.…`)
+/// become a nested object, in the table's order.
+enum Node<R: 'static> {
+    Leaf(&'static str, Read<R>),
+    Object(&'static str, Vec<Node<R>>),
+}
+
+fn layout<R>(members: &'static [Member<R>]) -> Vec<Node<R>> {
+    let mut nodes: Vec<Node<R>> = Vec::new();
+    for m in members {
+        let mut level = &mut nodes;
+        let mut rest = m.name;
+        while let Some((seg, tail)) = rest.split_once('.') {
+            if !matches!(level.last(), Some(Node::Object(s, _)) if *s == seg) {
+                level.push(Node::Object(seg, Vec::new()));
+            }
+            let Some(Node::Object(_, inner)) = level.last_mut() else { unreachable!("just pushed") };
+            level = inner;
+            rest = tail;
+        }
+        level.push(Node::Leaf(rest, m.read));
+    }
+    nodes
+}
+
+/// A record as its JSON object; unset members are omitted.
+struct RowJson<'f, 'l, R: 'static> {
     f: &'f Federation,
     r: &'f R,
-    members: &'static [Member<R>],
-    depth: usize,
+    nodes: &'l [Node<R>],
 }
 
-fn segment(name: &str, depth: usize) -> (&str, bool) {
-    let mut parts = name.splitn(depth + 2, '.').skip(depth);
-    let seg = parts.next().unwrap_or("");
-    (seg, parts.next().is_some())
-}
-
-impl<R> Serialize for RowJson<'_, R> {
+impl<R> Serialize for RowJson<'_, '_, R> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let mut map = ser.serialize_map(None)?;
         let mut buf = String::new();
-        let mut i = 0;
-        while i < self.members.len() {
-            let (seg, nested) = segment(self.members[i].name, self.depth);
-            if nested {
-                let run = self.members[i..].iter().take_while(|m| segment(m.name, self.depth) == (seg, true)).count();
-                map.serialize_entry(seg, &RowJson { members: &self.members[i..i + run], depth: self.depth + 1, ..*self })?;
-                i += run;
-                continue;
+        for node in self.nodes {
+            match node {
+                Node::Object(name, nodes) => map.serialize_entry(name, &RowJson { f: self.f, r: self.r, nodes })?,
+                Node::Leaf(name, read) => {
+                    let v = read(self.f, self.r, &mut buf);
+                    if !matches!(v, Val::Missing) {
+                        map.serialize_entry(name, &ValJson(self.f, v))?;
+                    }
+                }
             }
-            let v = (self.members[i].read)(self.f, self.r, &mut buf);
-            if !matches!(v, Val::Missing) {
-                map.serialize_entry(seg, &ValJson(self.f, v))?;
-            }
-            i += 1;
         }
         map.end()
     }
 }
 
-impl<R> Clone for RowJson<'_, R> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<R> Copy for RowJson<'_, R> {}
-
 impl<R> Serialize for Page<'_, R> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let rows = self.results.iter().map(|&r| RowJson { f: self.f, r, members: self.members, depth: 0 });
+        let nodes = layout(self.members);
+        let rows = self.results.iter().map(|&r| RowJson { f: self.f, r, nodes: &nodes });
         let mut map = ser.serialize_map(Some(3))?;
         map.serialize_entry("results", &Rows(std::cell::RefCell::new(Some(rows))))?;
         map.serialize_entry("startingOffset", &self.starting_offset)?;
@@ -871,7 +935,7 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Rows<I> {
 
 /// A record's JSON row (for tests and tools; queries write pages directly).
 pub fn row<R>(f: &Federation, r: &R, members: &'static [Member<R>]) -> Value {
-    serde_json::to_value(RowJson { f, r, members, depth: 0 }).expect("rows serialize")
+    serde_json::to_value(RowJson { f, r, nodes: &layout(members) }).expect("rows serialize")
 }
 
 #[cfg(test)]
