@@ -189,13 +189,21 @@ fn contract_list(c: &Call, method: M, extra: Value, fields: Fields, and: Option<
 }
 
 /// A list of contract rows the server gathered (joined rows, or rows from several calls),
-/// filtered, sorted and paged by the contract's query engine.
+/// filtered with the contract's filter semantics (`query::Filter::matches`) and paged. Such
+/// lists take no `sort_by` (the OpenAPI file gives them none).
 fn rows_list(c: &Call, rows: Vec<Value>, fields: Fields) -> Result<Reply, ApiError> {
     let list = params(c).to_contract(fields)?;
     let q = Value::Object(list.query.clone());
     let members = contract_members(fields);
     let query = query::parse(&Obj::top(&q, "query")?, &members)?;
-    let page = query::run(&query, rows.into_iter(), Value::clone);
+    if query.sort_by.is_some() {
+        return Err(Fault::invalid_argument("sort_by", "This list cannot be sorted.").into());
+    }
+    let matching: Vec<Value> = rows.into_iter().filter(|r| query.filter.as_ref().map_or(true, |f| f.matches(r))).collect();
+    let total = matching.len();
+    let results: Vec<Value> = matching.into_iter().skip(query.starting_offset).take(query.limit).collect();
+    let remaining = total.saturating_sub(query.starting_offset + results.len());
+    let page = json!({"results": results, "startingOffset": query.starting_offset, "remainingCount": remaining});
     Ok(page_reply(page_to_wire(&list, &page, |row| to_wire(fields, row))?))
 }
 
