@@ -8,7 +8,7 @@ set -euo pipefail
 DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev \
   librust-thiserror-dev librust-proptest+default-dev \
   librust-tokio-dev librust-hyper-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
-  librust-percent-encoding-dev"
+  librust-percent-encoding-dev librust-hyper-rustls-dev librust-rustls-native-certs-dev"
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
 
 need=()

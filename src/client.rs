@@ -2,6 +2,7 @@
 //! JSON values and typed faults.
 
 use crate::backend::embedded::Embedded;
+use crate::backend::rest::Rest;
 use crate::backend::Backend;
 use crate::fault::Fault;
 use crate::model::reader::Obj;
@@ -14,15 +15,25 @@ pub struct Client {
 
 impl Client {
     /// Opens a client from its configuration (contract 2 and 6):
-    /// `{"backend": "embedded", "world" | "worldFile" | "demo": …, "login"?: …}`.
+    /// `{"backend": "embedded", "world" | "worldFile" | "demo": …, "login"?: …}` or
+    /// `{"backend": "rest", "url", "username", "password", "domain", "verifyTls"?, "caFile"?,
+    /// "timeoutSeconds"?}` (README, "The REST backend").
     pub fn open(config: &Value) -> Result<Client, Fault> {
         let o = Obj::top(config, "configuration")?;
-        o.only(&["backend", "world", "worldFile", "demo", "login"])?;
         match o.opt_str("backend")?.unwrap_or("embedded") {
-            "embedded" => Ok(Client { backend: Box::new(Embedded::open(&o)?) }),
-            "rest" => Err(Fault::invalid_argument("backend", "The rest backend is not available in this version of hvapi; use \"embedded\".")),
-            other => Err(Fault::invalid_argument("backend", format!("Unknown backend {other:?}; use \"embedded\"."))),
+            "embedded" => {
+                o.only(&["backend", "world", "worldFile", "demo", "login"])?;
+                Ok(Client { backend: Box::new(Embedded::open(&o)?) })
+            }
+            "rest" => Ok(Client { backend: Box::new(Rest::open(&o)?) }),
+            other => Err(Fault::invalid_argument("backend", format!("Unknown backend {other:?}; use \"embedded\" or \"rest\"."))),
         }
+    }
+
+    /// What this client is connected to (`{"backend": "embedded"}`, or the REST backend's
+    /// `{"backend": "rest", "user", "url", "localPod"?, "localSite"?}`).
+    pub fn describe(&self) -> Value {
+        self.backend.describe()
     }
 
     /// Opens a client from configuration text.

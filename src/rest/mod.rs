@@ -68,6 +68,71 @@ pub fn fault_http(fault: &Fault) -> &'static FaultHttp {
     FAULT_HTTP.iter().find(|r| r.fault_type == t).expect("every fault type has a row")
 }
 
+/// The fault an HTTP answer stands for, read from the same table the server writes with
+/// ([`FAULT_HTTP`]): the `error_key` first (lossless between hvapi's own server and client),
+/// else the status alone (a real Connection Server's keys are its own: 400 → InvalidArgument,
+/// 401 → InvalidCredentials, 403 → InsufficientPermission, 404 → EntityNotFound, 409 →
+/// InvalidState, anything else → UnexpectedFault with the status and message as the cause).
+/// `APIError` carries a key and a message only, so the contract fields are filled from what the
+/// caller knows: `id` (the item or entity asked about; `EntityNotFound`, `InvalidState`) and
+/// `privileges` (the contract's privilege table for the method).
+pub fn fault_from_http(status: u16, body: &[u8], id: Option<&str>, privileges: &[&'static str]) -> Fault {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let key = parsed.as_ref().and_then(|b| b.get("error_key")).and_then(Value::as_str).unwrap_or("");
+    let text = parsed.as_ref().and_then(|b| b.get("error_message")).and_then(Value::as_str).map(str::to_owned);
+    let message = text.clone().unwrap_or_else(|| String::from_utf8_lossy(body).chars().take(300).collect());
+    fault_of_type(fault_type_of(status, key), status, message, id, privileges)
+}
+
+/// The fault of one `BulkItemResponseInfo` that did not succeed.
+pub fn fault_of_item(item: &Value, id: Option<&str>, privileges: &[&'static str]) -> Fault {
+    let status = item.get("status_code").and_then(Value::as_u64).unwrap_or(500) as u16;
+    let error = item.get("errors").and_then(|e| e.get(0)).cloned().unwrap_or(Value::Null);
+    let key = error.get("error_key").and_then(Value::as_str).unwrap_or("");
+    let message = error
+        .get("error_message")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| item.get("error_messages").and_then(|m| m.get(0)).and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| format!("The item failed with HTTP status {status}."));
+    fault_of_type(fault_type_of(status, key), status, message, id, privileges)
+}
+
+/// The contract fault type of an HTTP status and `error_key`.
+pub fn fault_type_of(status: u16, key: &str) -> &'static str {
+    if let Some(row) = FAULT_HTTP.iter().find(|r| r.error_key == key) {
+        return row.fault_type;
+    }
+    if key == http_error::CPA_NOT_INITIALIZED.1 {
+        return "InvalidState";
+    }
+    match status {
+        400 | 413 => "InvalidArgument",
+        401 => "InvalidCredentials",
+        // Only the first row of a status is its default (400 is InvalidArgument, not InvalidType).
+        s => FAULT_HTTP.iter().find(|r| r.status == s && s != 200 && s != 500).map_or("UnexpectedFault", |r| r.fault_type),
+    }
+}
+
+fn fault_of_type(ty: &str, status: u16, message: String, id: Option<&str>, privileges: &[&'static str]) -> Fault {
+    let id = id.unwrap_or_default().to_owned();
+    match ty {
+        "EntityNotFound" => Fault::EntityNotFound { id, message },
+        "InsufficientPermission" => Fault::InsufficientPermission {
+            privileges: privileges.to_vec(),
+            resource: (!id.is_empty()).then_some(id),
+            access_group: None,
+            message,
+        },
+        "InvalidArgument" => Fault::InvalidArgument { parameter_name: None, message },
+        "InvalidType" => Fault::InvalidType { parameter_name: String::new(), expected_type: String::new(), message },
+        "InvalidState" => Fault::InvalidState { id: (!id.is_empty()).then_some(id), message },
+        "InvalidRequest" => Fault::InvalidRequest { message },
+        "InvalidCredentials" => Fault::InvalidCredentials { message },
+        _ => Fault::unexpected(format!("HTTP {status}: {message}")),
+    }
+}
+
 /// Errors of the HTTP layer itself, which no contract call produced.
 pub mod http_error {
     pub const NOT_AUTHENTICATED: (u16, &str) = (401, "hvapi.rest.not_authenticated");
@@ -313,6 +378,15 @@ impl Conv {
         }
     }
 
+    /// Wire value → contract value, for rows read back (arrays of ids element by element).
+    pub fn to_contract_value(self, v: &Value) -> Option<Value> {
+        match (self, v) {
+            (Id(ty), Value::Array(a)) => Some(Value::Array(a.iter().filter_map(|x| Id(ty).to_contract(x)).collect())),
+            (Plain, v) => Some(v.clone()),
+            _ => self.to_contract(v),
+        }
+    }
+
     /// Wire value → contract value, for filters. `None`: the value has the wrong kind.
     pub fn to_contract(self, v: &Value) -> Option<Value> {
         Some(match (self, v) {
@@ -351,6 +425,72 @@ pub fn to_wire(fields: Fields, row: &Value) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// A wire object back into its contract form: the reverse of [`to_wire`] over the same
+/// tables. A field read from several members (`desktop_pool_or_farm_name` is a desktop's or a
+/// farm's name) goes back to the member that fits the row: a farm's where the row has a farm
+/// (`referenceData.farm`, or a `farm` member), else the first; constants are not written back.
+pub fn from_wire(fields: Fields, wire: &Value) -> Value {
+    let mut out = Map::new();
+    let farm = wire.get("farm_id").is_some();
+    for field in all(fields) {
+        let Some(v) = wire_member(wire, field.wire).filter(|v| !v.is_null()) else { continue };
+        let source = match field.from {
+            [one] => Some(one),
+            many => many.iter().filter(|(_, c)| !matches!(c, Const(_))).find(|(path, _)| path.to_ascii_lowercase().contains("farm") == farm),
+        };
+        let Some((path, conv)) = source else { continue };
+        if matches!(conv, Const(_)) {
+            continue;
+        }
+        if let Some(c) = conv.to_contract_value(v) {
+            put(&mut out, path, c);
+        }
+    }
+    Value::Object(out)
+}
+
+fn wire_member<'a>(wire: &'a Value, name: &str) -> Option<&'a Value> {
+    name.split('.').try_fold(wire, |v, k| v.get(k))
+}
+
+/// The wire filter of a contract filter over `fields`; `None` when a member has no wire field
+/// that can be filtered on (the caller then filters the rows itself).
+pub fn filter_to_wire(fields: Fields, filter: &query::Filter) -> Option<Value> {
+    use query::{Compare, Filter};
+    let name = |member: &str| all(fields).find(|f| member_of(fields, f.wire).is_some_and(|(p, _)| p == member)).map(|f| (f.wire, f.from[0].1));
+    Some(match filter {
+        Filter::And(fs) | Filter::Or(fs) => {
+            let ty = if matches!(filter, Filter::And(_)) { "And" } else { "Or" };
+            json!({"type": ty, "filters": fs.iter().map(|f| filter_to_wire(fields, f)).collect::<Option<Vec<_>>>()?})
+        }
+        Filter::Not(f) => json!({"type": "Not", "filter": filter_to_wire(fields, f)?}),
+        Filter::Between { member, from, to } => {
+            let (wire, conv) = name(member)?;
+            json!({"type": "Between", "name": wire, "fromValue": conv.to_wire(from), "toValue": conv.to_wire(to)})
+        }
+        Filter::Compare { op, member, value } => {
+            let (wire, conv) = name(member)?;
+            let ty = match op {
+                Compare::Equals => "Equals",
+                Compare::NotEquals => "NotEquals",
+                Compare::Contains => "Contains",
+                Compare::StartsWith => "StartsWith",
+            };
+            // Contains on an id is matched against the contract id as it is (see filter_to_contract).
+            let value = match (op, conv) {
+                (Compare::Contains, Id(_)) => value.clone(),
+                _ => conv.to_wire(value),
+            };
+            json!({"type": ty, "name": wire, "value": value})
+        }
+    })
+}
+
+/// The wire name a contract member sorts by, if the list can sort on it.
+pub fn sort_to_wire(fields: Fields, member: &str) -> Option<&'static str> {
+    all(fields).find(|f| member_of(fields, f.wire).is_some_and(|(p, _)| p == member)).map(|f| f.wire)
 }
 
 /// The filterable, sortable field of a wire name: its one contract member and conversion.

@@ -1,0 +1,730 @@
+//! The REST backend: the contract answered by a Horizon Connection Server's REST API
+//! (`/rest/...`, the endpoints of `shared/reference/horizon-rest-2512-subset.openapi.json`),
+//! or by `hvapi serve`, which speaks the same API.
+//!
+//! It is a translator, never a second implementation: each checked contract request becomes
+//! HTTP requests and each answer a contract result or fault, through the tables of
+//! [`crate::rest`] that the server reads the other way. It decides no rule of the contract;
+//! where the API cannot carry a detail it says so (README, "The REST backend") and answers with
+//! the nearest faithful behaviour.
+//!
+//! I/O is async on one tokio runtime shared by every REST client of the process; each C call
+//! blocks its own thread on its own future, so a slow server delays only the calls made to it,
+//! and any number of threads may call one client at once. A request is sent again only where
+//! that is safe: after a 401 (refused before anything was done; once, with a fresh token) and
+//! after a 429 (refused for the rate, after the server's `X-Rate-Limit-Retry-After-Seconds`,
+//! a bounded number of times). Nothing else is retried.
+
+use crate::fault::Fault;
+use crate::model::id::IdType;
+use crate::model::objects::UserHomeSiteBase;
+use crate::model::reader::Obj;
+use crate::rest::{self, contract_id, wire_id};
+use crate::service::privilege;
+use crate::service::query::{self, Query};
+use crate::service::request::{EntitlementKind, SessionOp};
+use crate::service::{json, Json, Method, Request};
+use hyper::body::HttpBody;
+use hyper::client::HttpConnector;
+use hyper::{Body, StatusCode};
+use hyper_rustls::HttpsConnector;
+use serde_json::{json as j, Map, Value};
+use std::cmp::Ordering;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How many times a request refused with 429 is sent again, and the longest wait honoured.
+const RATE_RETRIES: u32 = 5;
+const RATE_MAX_WAIT: Duration = Duration::from_secs(30);
+/// Default per-request timeout (`timeoutSeconds`).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// An access token whose expiry is known is refreshed this long before it.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// Page size used when the backend gathers a whole list (the API's maximum).
+const PAGE: u64 = rest::MAX_PAGE_SIZE;
+/// A response body larger than this is refused (a confused server must not exhaust memory).
+const MAX_BODY: usize = 512 << 20;
+
+/// The one runtime of every REST client (two workers drive the sockets; callers' threads run
+/// their own requests' futures).
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("hvapi-rest").enable_all().build().expect("the REST runtime starts")
+    })
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    runtime().block_on(f)
+}
+
+struct Tokens {
+    access: String,
+    refresh: String,
+    /// When the access token expires, if the token says (a JWT's `exp`).
+    expires: Option<Instant>,
+}
+
+pub struct Rest {
+    http: hyper::Client<HttpsConnector<HttpConnector>, Body>,
+    /// `https://host:port/rest`
+    base: String,
+    url: String,
+    username: String,
+    domain: String,
+    password: String,
+    timeout: Duration,
+    tokens: Mutex<Option<Tokens>>,
+    local_pod: Option<String>,
+    local_site: Option<String>,
+}
+
+/// An HTTP answer.
+struct Answer {
+    status: u16,
+    retry_after: Option<u64>,
+    total: Option<u64>,
+    has_more: bool,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn json(&self) -> Result<Value, Fault> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body).map_err(|e| Fault::unexpected(format!("the server's answer is not JSON: {e}")))
+    }
+}
+
+fn tls_config(verify: bool, ca_file: Option<&str>) -> Result<rustls::ClientConfig, Fault> {
+    let builder = rustls::ClientConfig::builder().with_safe_defaults();
+    if !verify {
+        return Ok(builder.with_custom_certificate_verifier(std::sync::Arc::new(NoVerify)).with_no_client_auth());
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} cannot be read: {e}.")))?;
+            let certs = rustls_pemfile::certs(&mut text.as_slice()).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} is not PEM: {e}.")))?;
+            if certs.is_empty() {
+                return Err(Fault::invalid_argument("caFile", format!("caFile {path:?} holds no certificate.")));
+            }
+            for c in certs {
+                roots.add(&rustls::Certificate(c)).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?}: {e}.")))?;
+            }
+        }
+        None => {
+            let certs = rustls_native_certs::load_native_certs().map_err(|e| Fault::unexpected(format!("the system's trusted certificates cannot be read: {e}")))?;
+            for c in certs {
+                let _ = roots.add(&rustls::Certificate(c.0));
+            }
+        }
+    }
+    Ok(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// `verifyTls: false`: any certificate is accepted (README: why not to).
+struct NoVerify;
+
+impl rustls::client::ServerCertVerifier for NoVerify {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::Certificate,
+        _: &[rustls::Certificate],
+        _: &rustls::ServerName,
+        _: &mut dyn Iterator<Item = &[u8]>,
+        _: &[u8],
+        _: SystemTime,
+    ) -> Result<rustls::client::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::ServerCertVerified::assertion())
+    }
+}
+
+/// The `exp` of a JWT access token, as an instant; `None` for opaque tokens.
+fn jwt_expiry(token: &str) -> Option<Instant> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64url(payload)?;
+    let exp = serde_json::from_slice::<Value>(&bytes).ok()?.get("exp")?.as_u64()?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    Some(Instant::now() + Duration::from_secs(exp.saturating_sub(now)))
+}
+
+fn base64url(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn enc(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The cause of an error, with its sources.
+fn cause(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(x) = src {
+        s.push_str(": ");
+        s.push_str(&x.to_string());
+        src = x.source();
+    }
+    s
+}
+
+impl Rest {
+    /// Opens from the configuration (README, "The REST backend") and logs in.
+    pub fn open(o: &Obj) -> Result<Rest, Fault> {
+        o.only(&["backend", "url", "username", "password", "domain", "verifyTls", "caFile", "timeoutSeconds"])?;
+        let url = o.str("url")?.trim_end_matches('/').to_owned();
+        let uri: hyper::Uri = url.parse().map_err(|e| Fault::invalid_argument("url", format!("url {url:?} is not a URL: {e}.")))?;
+        if !matches!(uri.scheme_str(), Some("https" | "http")) || uri.host().is_none() {
+            return Err(Fault::invalid_argument("url", format!("url {url:?} must be https://host[:port] (or http:// for a test server).")));
+        }
+        let base = if url.ends_with("/rest") { url.clone() } else { format!("{url}/rest") };
+        let verify = o.opt_bool("verifyTls")?.unwrap_or(true);
+        let ca_file = o.opt_str("caFile")?;
+        let timeout = o.opt_int_in("timeoutSeconds", 1, 86_400)?.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
+        let tls = tls_config(verify, ca_file)?;
+        let connector = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
+        let http = hyper::Client::builder().pool_idle_timeout(Duration::from_secs(30)).build(connector);
+        let mut rest = Rest {
+            http,
+            base,
+            url,
+            username: o.str("username")?.to_owned(),
+            domain: o.str("domain")?.to_owned(),
+            password: o.str("password")?.to_owned(),
+            timeout,
+            tokens: Mutex::new(None),
+            local_pod: None,
+            local_site: None,
+        };
+        block(rest.login())?;
+        // The local pod and site, where the API gives them (no CPA: neither).
+        if let Ok(pods) = block(rest.get_json("/federation/v1/pods", &[])) {
+            if let Some(p) = pods.as_array().and_then(|a| a.iter().find(|p| p["local_pod"] == true)) {
+                rest.local_pod = p["id"].as_str().map(|k| contract_id(IdType::Pod, k));
+                rest.local_site = p["site_id"].as_str().map(|k| contract_id(IdType::Site, k));
+            }
+        }
+        Ok(rest)
+    }
+
+    /// `{"backend": "rest", "user", "url", "localPod"?, "localSite"?}`.
+    pub fn describe(&self) -> Value {
+        let mut d = j!({"backend": "rest", "user": format!("{}\\{}", self.domain, self.username), "url": self.url});
+        if let Some(p) = &self.local_pod {
+            d["localPod"] = p.as_str().into();
+        }
+        if let Some(s) = &self.local_site {
+            d["localSite"] = s.as_str().into();
+        }
+        d
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // HTTP
+
+    /// One request, no retry; network errors and timeouts are `UnexpectedFault` with the cause.
+    async fn send_once(&self, method: hyper::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Result<Answer, Fault> {
+        let target = format!("{}{path}", self.base);
+        let mut req = hyper::Request::builder().method(method.clone()).uri(&target).header("Accept", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req.header("Content-Type", "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .map_err(|e| Fault::unexpected(format!("{method} {target}: {e}")))?;
+        let fail = |e: String| Fault::unexpected(format!("{method} {target}: {e}"));
+        let work = async {
+            let resp = self.http.request(req).await.map_err(|e| fail(cause(&e)))?;
+            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let status = resp.status();
+            let retry_after = header("X-Rate-Limit-Retry-After-Seconds").and_then(|v| v.trim().parse().ok());
+            let total = header("X-TOTAL-COUNT").and_then(|v| v.trim().parse().ok());
+            let has_more = header("HAS_MORE_RECORDS").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            let mut body = resp.into_body();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = body.data().await {
+                let chunk = chunk.map_err(|e| fail(format!("the answer was cut off: {}", cause(&e))))?;
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > MAX_BODY {
+                    return Err(fail("the answer is larger than hvapi accepts".into()));
+                }
+            }
+            Ok(Answer { status: status.as_u16(), retry_after, total, has_more, body: bytes })
+        };
+        match tokio::time::timeout(self.timeout, work).await {
+            Ok(r) => r,
+            Err(_) => Err(fail(format!("no answer within {} s", self.timeout.as_secs()))),
+        }
+    }
+
+    async fn login(&self) -> Result<(), Fault> {
+        let body = j!({"domain": self.domain, "username": self.username, "password": self.password});
+        let a = self.send_once(hyper::Method::POST, "/login", None, Some(&body)).await?;
+        if a.status == 401 || a.status == 403 {
+            return Err(Fault::InvalidCredentials { message: format!("{}\\{} could not log in to {}.", self.domain, self.username, self.url) });
+        }
+        if !a.ok() {
+            return Err(rest::fault_from_http(a.status, &a.body, None, &[]));
+        }
+        let v = a.json()?;
+        let (Some(access), Some(refresh)) = (v["access_token"].as_str(), v["refresh_token"].as_str()) else {
+            return Err(Fault::unexpected("the login answer has no tokens"));
+        };
+        *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(Tokens { access: access.to_owned(), refresh: refresh.to_owned(), expires: jwt_expiry(access) });
+        Ok(())
+    }
+
+    /// A new access token for the one that failed (`stale`); if another thread already has
+    /// one, that is used. A refresh token that is no longer good means logging in again.
+    async fn refresh(&self, stale: &str) -> Result<(), Fault> {
+        let refresh = {
+            let t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+            match t.as_ref() {
+                Some(t) if t.access != stale => return Ok(()),
+                Some(t) => t.refresh.clone(),
+                None => return self.login().await,
+            }
+        };
+        let a = self.send_once(hyper::Method::POST, "/refresh", None, Some(&j!({ "refresh_token": refresh }))).await?;
+        if !a.ok() {
+            return self.login().await;
+        }
+        let access = a.json()?["access_token"].as_str().map(str::to_owned).ok_or_else(|| Fault::unexpected("the refresh answer has no access_token"))?;
+        let mut t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = t.as_mut() {
+            t.expires = jwt_expiry(&access);
+            t.access = access;
+        }
+        Ok(())
+    }
+
+    fn current_token(&self) -> Option<(String, bool)> {
+        let t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        t.as_ref().map(|t| (t.access.clone(), t.expires.is_some_and(|e| e <= Instant::now() + REFRESH_MARGIN)))
+    }
+
+    /// An authenticated request: refreshed before a known expiry, once more after a 401,
+    /// again after a 429 (bounded). The answer whatever its status.
+    async fn api(&self, method: hyper::Method, path: &str, body: Option<&Value>) -> Result<Answer, Fault> {
+        let mut refreshed = false;
+        let mut rate_tries = 0;
+        loop {
+            let (mut token, soon) = self.current_token().unwrap_or_default();
+            if soon || token.is_empty() {
+                self.refresh(&token).await?;
+                token = self.current_token().unwrap_or_default().0;
+            }
+            let a = self.send_once(method.clone(), path, Some(&token), body).await?;
+            match StatusCode::from_u16(a.status).ok() {
+                Some(StatusCode::UNAUTHORIZED) if !refreshed => {
+                    refreshed = true;
+                    self.refresh(&token).await?;
+                }
+                Some(StatusCode::TOO_MANY_REQUESTS) if rate_tries < RATE_RETRIES => {
+                    rate_tries += 1;
+                    let wait = Duration::from_secs(a.retry_after.unwrap_or(1).max(1)).min(RATE_MAX_WAIT);
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return Ok(a),
+            }
+        }
+    }
+
+    /// `api`, then the JSON of a 2xx answer or the fault of any other.
+    async fn call_json(&self, method: hyper::Method, path: &str, body: Option<&Value>, id: Option<&str>, m: Method) -> Result<(Value, Answer), Fault> {
+        let a = self.api(method, path, body).await?;
+        if !a.ok() {
+            return Err(http_fault(&a, id, m));
+        }
+        Ok((a.json()?, a))
+    }
+
+    async fn get_json(&self, path: &str, _: &[()]) -> Result<Value, Fault> {
+        let a = self.api(hyper::Method::GET, path, None).await?;
+        if !a.ok() {
+            return Err(http_fault(&a, None, Method::InventoryQuery));
+        }
+        a.json()
+    }
+
+    /// Every row of a list endpoint (`query`: parameters other than paging), page by page
+    /// while `HAS_MORE_RECORDS`.
+    async fn list_all(&self, path: &str, query: &str, m: Method) -> Result<Vec<Value>, Fault> {
+        let mut rows = Vec::new();
+        for page in 1.. {
+            let sep = if query.is_empty() { "" } else { "&" };
+            let (v, a) = self.call_json(hyper::Method::GET, &format!("{path}?{query}{sep}page={page}&size={PAGE}"), None, None, m).await?;
+            let got = v.as_array().cloned().unwrap_or_default();
+            let n = got.len();
+            rows.extend(got);
+            if !a.has_more || n == 0 {
+                break;
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Every row of an endpoint that takes no paging parameters.
+    async fn list_unpaged(&self, path: &str, m: Method) -> Result<Vec<Value>, Fault> {
+        Ok(self.call_json(hyper::Method::GET, path, None, None, m).await?.0.as_array().cloned().unwrap_or_default())
+    }
+
+    fn logout(&self) {
+        let refresh = self.tokens.lock().unwrap_or_else(|e| e.into_inner()).take().map(|t| t.refresh);
+        if let Some(refresh) = refresh {
+            // Best effort, briefly: closing a client must not hang on a dead server.
+            let _ = block(async { tokio::time::timeout(Duration::from_secs(5), self.send_once(hyper::Method::POST, "/logout", None, Some(&j!({ "refresh_token": refresh })))).await });
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // the contract
+
+    async fn answer(&self, method: Method, request: &Request) -> Result<Value, Fault> {
+        match request {
+            Request::Sessions { op, ids, batch } => self.sessions(method, op, ids, *batch).await,
+            Request::SummaryView { id } => {
+                let path = format!("/inventory/v7/sessions/{}", enc(wire_id(id)));
+                Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json(hyper::Method::GET, &path, None, Some(id), method).await?.0))
+            }
+            Request::SessionQuery(q) => self.session_query(q).await,
+            Request::HomeSiteCreate(base) => self.home_site_create(base).await,
+            Request::HomeSiteDelete { id } => {
+                let items = self.bulk(hyper::Method::DELETE, "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method).await?;
+                item_outcome(&items[0], Some(id), method).map(|_| Value::Null)
+            }
+            Request::HomeSiteGet { id } => self.home_site_get(id).await,
+            Request::HomeSiteGetInfos { ids } => {
+                let mut out = Vec::new();
+                for id in ids {
+                    out.push(self.home_site_get(id).await?);
+                }
+                Ok(Value::Array(out))
+            }
+            Request::HomeSiteList { user_or_group } => self.home_site_list(user_or_group).await,
+            Request::HomeSiteResolve { user, entitlement, kind } => self.resolve(user, entitlement, *kind).await,
+            Request::InventoryQuery { entity_type, query } => {
+                let rows = self.inventory(entity_type).await?;
+                Ok(local_query(rows, query))
+            }
+            Request::EventQuery(q) => {
+                let mut rows: Vec<Value> =
+                    self.list_all("/external/v1/audit-events", "", method).await?.iter().map(|e| rest::from_wire(rest::AUDIT_EVENTS, e)).collect();
+                // Oldest first, as the contract lists events.
+                rows.sort_by_key(|e| e["id"].as_i64().unwrap_or(0));
+                Ok(local_query(rows, q))
+            }
+        }
+    }
+
+    /// A bulk endpoint: the whole call's fault, or one `BulkItemResponseInfo` per input.
+    async fn bulk(&self, verb: hyper::Method, path: &str, body: &Value, n: usize, m: Method) -> Result<Vec<Value>, Fault> {
+        let (v, _) = self.call_json(verb, path, Some(body), None, m).await?;
+        match v {
+            Value::Array(items) if items.len() == n => Ok(items),
+            other => Err(Fault::unexpected(format!("the server answered {} items for {n} (expected one per input): {other}", other.as_array().map_or(0, Vec::len)))),
+        }
+    }
+
+    async fn sessions(&self, method: Method, op: &SessionOp, ids: &[String], batch: bool) -> Result<Value, Fault> {
+        let wire: Vec<&str> = ids.iter().map(|i| wire_id(i)).collect();
+        let (path, body) = match op {
+            SessionOp::Disconnect => ("disconnect".to_owned(), j!(wire)),
+            SessionOp::Logoff { forced } => (format!("logoff?forced={forced}"), j!(wire)),
+            SessionOp::Reset => ("reset".to_owned(), j!(wire)),
+            SessionOp::Restart => ("restart".to_owned(), j!(wire)),
+            SessionOp::SendMessage { msg_type, message } => ("send-message".to_owned(), j!({"message": message, "message_type": msg_type, "session_ids": wire})),
+        };
+        let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, ids.len(), method).await?;
+        let results: Vec<Option<Fault>> = items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect();
+        if !batch {
+            return results.into_iter().next().flatten().map_or(Ok(Value::Null), Err);
+        }
+        if results.iter().all(Option::is_none) {
+            Ok(Value::Null)
+        } else {
+            Err(Fault::PartialFailure { results })
+        }
+    }
+
+    /// Session_Query: filter, sort and page on the server where every member has a wire field
+    /// (`/inventory/v7/sessions`); otherwise every row is fetched and the query runs here.
+    async fn session_query(&self, q: &Query) -> Result<Value, Fault> {
+        let fields = rest::SESSIONS_V7;
+        let filter = match &q.filter {
+            None => Some(None),
+            Some(f) => rest::filter_to_wire(fields, f).map(Some),
+        };
+        let sort = match &q.sort_by {
+            None => Some(None),
+            Some(m) => rest::sort_to_wire(fields, m).map(Some),
+        };
+        let (Some(filter), Some(sort)) = (filter, sort) else {
+            let rows = self.list_all("/inventory/v7/sessions", "", Method::SessionQuery).await?;
+            return Ok(local_query(rows.iter().map(|r| rest::from_wire(fields, r)).collect(), q));
+        };
+        let mut params = String::new();
+        if let Some(f) = filter {
+            params.push_str(&format!("filter={}&", enc(&f.to_string())));
+        }
+        if let Some(s) = sort {
+            params.push_str(&format!("sort_by={s}&order_by={}&", if q.sort_descending { "DESC" } else { "ASC" }));
+        }
+        // Pages of the API's largest size from the one holding startingOffset, until limit rows.
+        let (offset, limit) = (q.starting_offset as u64, q.limit as u64);
+        let mut page = offset / PAGE + 1;
+        let mut skip = (offset % PAGE) as usize;
+        let mut results = Vec::new();
+        let mut total = None;
+        loop {
+            let path = format!("/inventory/v7/sessions?{params}page={page}&size={PAGE}");
+            let a = self.api(hyper::Method::GET, &path, None).await?;
+            if !a.ok() {
+                // A page past the end is a 400; the list is then shorter than startingOffset.
+                if page > 1 && a.status == 400 && results.is_empty() {
+                    let first = format!("/inventory/v7/sessions?{params}page=1&size=1");
+                    let (_, a1) = self.call_json(hyper::Method::GET, &first, None, None, Method::SessionQuery).await?;
+                    total = a1.total;
+                    break;
+                }
+                return Err(http_fault(&a, None, Method::SessionQuery));
+            }
+            total = a.total.or(total);
+            let rows = a.json()?.as_array().cloned().unwrap_or_default();
+            let n = rows.len();
+            for r in rows.into_iter().skip(skip) {
+                if results.len() as u64 >= limit {
+                    break;
+                }
+                results.push(rest::from_wire(fields, &r));
+            }
+            skip = 0;
+            if results.len() as u64 >= limit || !a.has_more || n == 0 {
+                if total.is_none() && a.has_more {
+                    // No total from the server: count what is left by paging on.
+                    let mut count = offset + results.len() as u64 + (n as u64).saturating_sub(results.len() as u64);
+                    let mut p = page + 1;
+                    loop {
+                        let (v, ap) = self.call_json(hyper::Method::GET, &format!("/inventory/v7/sessions?{params}page={p}&size={PAGE}"), None, None, Method::SessionQuery).await?;
+                        count += v.as_array().map_or(0, |x| x.len() as u64);
+                        if !ap.has_more {
+                            break;
+                        }
+                        p += 1;
+                    }
+                    total = Some(count);
+                }
+                break;
+            }
+            page += 1;
+        }
+        let total = total.unwrap_or(offset + results.len() as u64);
+        let remaining = total.saturating_sub(offset + results.len() as u64);
+        Ok(j!({"results": results, "startingOffset": offset, "remainingCount": remaining}))
+    }
+
+    async fn home_site_create(&self, base: &UserHomeSiteBase) -> Result<Value, Fault> {
+        let mut spec = Map::new();
+        spec.insert("ad_user_or_group_id".into(), wire_id(&base.user_or_group).into());
+        spec.insert("site_id".into(), wire_id(&base.site).into());
+        if let Some(e) = &base.global_entitlement {
+            spec.insert("global_desktop_entitlement_id".into(), wire_id(e).into());
+        }
+        if let Some(e) = &base.global_application_entitlement {
+            spec.insert("global_application_entitlement_id".into(), wire_id(e).into());
+        }
+        let items = self.bulk(hyper::Method::POST, "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate).await?;
+        item_outcome(&items[0], None, Method::UserHomeSiteCreate)?;
+        let id = items[0]["id"].as_str().ok_or_else(|| Fault::unexpected("the server created a home site without an id"))?;
+        Ok(contract_id(IdType::UserHomeSite, id).into())
+    }
+
+    async fn home_site_get(&self, id: &str) -> Result<Value, Fault> {
+        let path = format!("/federation/v2/home-sites/{}", enc(wire_id(id)));
+        Ok(rest::from_wire(rest::HOME_SITES_V1, &self.call_json(hyper::Method::GET, &path, None, Some(id), Method::UserHomeSiteGet).await?.0))
+    }
+
+    /// The configurations made directly on a user or group: the v2 list filtered on it. An
+    /// empty list is checked against the AD endpoint, so an unknown id is `EntityNotFound`.
+    async fn home_site_list(&self, owner: &str) -> Result<Value, Fault> {
+        let filter = j!({"type": "Equals", "name": "ad_user_or_group_id", "value": wire_id(owner)}).to_string();
+        let rows = self.list_all("/federation/v2/home-sites", &format!("filter={}", enc(&filter)), Method::UserHomeSiteList).await?;
+        if rows.is_empty() {
+            let path = format!("/external/v1/ad-users-or-groups/{}", enc(wire_id(owner)));
+            self.call_json(hyper::Method::GET, &path, None, Some(owner), Method::UserHomeSiteList).await?;
+        }
+        Ok(Value::Array(rows.iter().map(|r| rest::from_wire(rest::HOME_SITES_V1, r)).collect()))
+    }
+
+    /// Resolve from the resolve action: the resolved configuration first, then the conflicts
+    /// in the server's order; `null` when nothing resolves.
+    async fn resolve(&self, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Value, Fault> {
+        let method = match kind {
+            EntitlementKind::Desktop => Method::UserHomeSiteResolve,
+            EntitlementKind::Application => Method::UserHomeSiteResolveForGae,
+        };
+        let (ent_key, member) = match kind {
+            EntitlementKind::Desktop => ("global_desktop_entitlement_id", "globalEntitlement"),
+            EntitlementKind::Application => ("global_application_entitlement_id", "globalApplicationEntitlement"),
+        };
+        let body = j!({"user_id": wire_id(user), ent_key: wire_id(entitlement)});
+        let (v, _) = self.call_json(hyper::Method::POST, "/federation/v2/home-sites/action/resolve", Some(&body), None, method).await?;
+        let info = v.as_array().and_then(|a| a.iter().find(|i| i[ent_key] == wire_id(entitlement))).cloned().unwrap_or(Value::Null);
+        let mut data = info.get("resolution_data_v2").or_else(|| info.get("resolution_data")).and_then(Value::as_array).cloned().unwrap_or_default();
+        if data.is_empty() {
+            return Ok(Value::Null);
+        }
+        // Stable: the resolved entry first, the others as the server listed them.
+        data.sort_by_key(|d| d["resolved"] != true);
+        let out: Vec<Value> = data
+            .iter()
+            .map(|d| {
+                let owner = d["group_id"].as_str().map_or_else(|| user.to_owned(), |g| contract_id(IdType::UserOrGroup, g));
+                let mut base = j!({"userOrGroup": owner, "site": contract_id(IdType::Site, d["site_id"].as_str().unwrap_or_default())});
+                if d["type"].as_str().is_some_and(|t| t.ends_with("_OVERRIDE")) {
+                    base[member] = entitlement.into();
+                }
+                j!({"id": contract_id(IdType::UserHomeSite, d["id"].as_str().unwrap_or_default()), "base": base})
+            })
+            .collect();
+        Ok(Value::Array(out))
+    }
+
+    /// The inventory rows of an entity type, in the contract's form (README: what the API
+    /// does not carry).
+    async fn inventory(&self, entity_type: &str) -> Result<Vec<Value>, Fault> {
+        let m = Method::InventoryQuery;
+        let keep = |row: Value, keys: &[&str]| -> Value {
+            let mut o = Map::new();
+            for k in keys {
+                if let Some(v) = row.get(*k) {
+                    o.insert((*k).to_owned(), v.clone());
+                }
+            }
+            Value::Object(o)
+        };
+        Ok(match entity_type {
+            "UserOrGroup" => {
+                let rows: Vec<Value> = self.list_all("/external/v1/ad-users-or-groups", "", m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
+                rows.into_iter().map(|r| keep(r, &["id", "name", "domain", "group"])).collect()
+            }
+            "Site" => self.list_unpaged("/federation/v1/sites", m).await?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
+            "Pod" => self.list_unpaged("/federation/v1/pods", m).await?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),
+            "GlobalEntitlement" => self
+                .list_all("/inventory/v1/global-desktop-entitlements", "", m)
+                .await?
+                .iter()
+                .map(|r| keep(rest::from_wire(rest::GDE_SUMMARY, r), &["id", "name"]))
+                .collect(),
+            "GlobalApplicationEntitlement" => self
+                .list_all("/inventory/v1/global-application-entitlements", "", m)
+                .await?
+                .iter()
+                .map(|r| keep(rest::from_wire(rest::GAE_SUMMARY, r), &["id", "name"]))
+                .collect(),
+            other => {
+                return Err(Fault::invalid_argument(
+                    "entityType",
+                    format!("The REST backend cannot list {other}: the Horizon REST API hvapi speaks has no endpoint for it (README, \"The REST backend\")."),
+                ))
+            }
+        })
+    }
+}
+
+/// The fault of a non-2xx answer to a call of `m` about `id`.
+fn http_fault(a: &Answer, id: Option<&str>, m: Method) -> Fault {
+    rest::fault_from_http(a.status, &a.body, id, &privilege::rule(m).names())
+}
+
+/// One `BulkItemResponseInfo`: success, or its fault.
+fn item_outcome(item: &Value, id: Option<&str>, m: Method) -> Result<(), Fault> {
+    match item.get("status_code").and_then(Value::as_u64) {
+        Some(200..=299) => Ok(()),
+        _ => Err(rest::fault_of_item(item, id, &privilege::rule(m).names())),
+    }
+}
+
+/// The sort order of two member values: numbers as numbers, strings as strings, missing last.
+fn order(a: Option<&Value>, b: Option<&Value>, descending: bool) -> Ordering {
+    fn rank(v: &Value) -> (u8, f64, String) {
+        match v {
+            Value::Bool(b) => (0, *b as u8 as f64, String::new()),
+            Value::Number(n) => (1, n.as_f64().unwrap_or(0.0), String::new()),
+            Value::String(s) => (2, 0.0, s.clone()),
+            other => (3, 0.0, other.to_string()),
+        }
+    }
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, _) => Ordering::Greater,
+        (_, None) => Ordering::Less,
+        (Some(a), Some(b)) => {
+            let (ra, rb) = (rank(a), rank(b));
+            let o = ra.0.cmp(&rb.0).then(ra.1.partial_cmp(&rb.1).unwrap_or(Ordering::Equal)).then(ra.2.cmp(&rb.2));
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        }
+    }
+}
+
+/// A contract query over rows the backend gathered: the contract's filter semantics
+/// (`Filter::matches`), a stable sort (missing last), then the page.
+fn local_query(rows: Vec<Value>, q: &Query) -> Value {
+    let mut rows: Vec<Value> = rows.into_iter().filter(|r| q.filter.as_ref().map_or(true, |f| f.matches(r))).collect();
+    if let Some(m) = &q.sort_by {
+        rows.sort_by(|a, b| order(query::member(a, m), query::member(b, m), q.sort_descending));
+    }
+    let total = rows.len();
+    let results: Vec<Value> = rows.into_iter().skip(q.starting_offset).take(q.limit).collect();
+    let remaining = total.saturating_sub(q.starting_offset + results.len());
+    j!({"results": results, "startingOffset": q.starting_offset, "remainingCount": remaining})
+}
+
+impl super::Backend for Rest {
+    fn call(&self, method: Method, request: &Request) -> Result<Json, Fault> {
+        let v = block(self.answer(method, request))?;
+        Ok(json(&v))
+    }
+
+    fn describe(&self) -> Value {
+        Rest::describe(self)
+    }
+}
+
+impl Drop for Rest {
+    /// Logs out at `hv_client_close`.
+    fn drop(&mut self) {
+        self.logout();
+    }
+}
