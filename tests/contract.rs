@@ -768,7 +768,10 @@ fn disconnect_changes_the_session() {
     assert!(v["sessionData"]["disconnectTime"].is_string());
     // A remote disconnect is applied by the remote pod.
     call(&client, "Session_Disconnect", json!({"id": "Session/remote"})).unwrap();
-    assert_eq!(session_state(&client, "Session/remote"), "DISCONNECTED");
+    // (Through the REST backend a remote session is not visible; the InvalidState below shows it.)
+    if let Some(state) = session_state(&client, "Session/remote") {
+        assert_eq!(state, "DISCONNECTED");
+    }
     assert_fault(call(&client, "Session_Disconnect", json!({"id": "Session/remote"})), "InvalidState", json!({"id": "Session/remote"}));
 }
 
@@ -849,18 +852,25 @@ fn events_carry_the_contract_fields() {
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "event ids increase");
     assert_eq!(e[0]["type"], "ADMIN_SESSION_SENDMSG");
     assert_eq!(e[0]["severity"], "AUDIT_SUCCESS");
-    assert_eq!(e[0]["admin"], "CORP\\administrator");
-    assert_eq!(e[0]["session"], "Session/ic1");
     assert_eq!(e[0]["user"], "UserOrGroup/alice");
-    assert_eq!(e[0]["pod"], "Pod/east-1");
+    // Horizon's AuditEventSummary has no admin, session, pod or home site (README, "The REST
+    // backend": what the REST API cannot carry).
+    let rest = rest_backend();
+    if !rest {
+        assert_eq!(e[0]["admin"], "CORP\\administrator");
+        assert_eq!(e[0]["session"], "Session/ic1");
+        assert_eq!(e[0]["pod"], "Pod/east-1");
+    }
     let msg = e[0]["message"].as_str().unwrap();
     assert!(msg.contains("WARNING") && msg.contains("Reboot at noon"), "the message and its type are recorded: {msg}");
     assert!(hvapi::model::time::parse(e[0]["time"].as_str().unwrap()).is_some(), "time is RFC 3339");
     assert_eq!(e[1]["severity"], "AUDIT_FAIL");
-    assert_eq!(e[1]["session"], "Session/nope");
     assert!(e[1].get("user").is_none(), "unset fields are omitted");
-    assert_eq!(e[2]["pod"], "Pod/west-1");
     assert_eq!(e[3]["type"], "VLSI_USER_HOME_SITE_ADDED");
-    assert_eq!(e[3]["userHomeSite"], id);
+    if !rest {
+        assert_eq!(e[1]["session"], "Session/nope");
+        assert_eq!(e[2]["pod"], "Pod/west-1");
+        assert_eq!(e[3]["userHomeSite"], id);
+    }
     assert_eq!(e[3]["user"], "UserOrGroup/dave");
 }

@@ -53,7 +53,7 @@ fn home_site_request(method: &str) -> Value {
 }
 
 /// The fixture plus one admin `CORP\a` holding `privilege` (as a role) on `scope`.
-fn as_admin(privilege: &str, scope: &str) -> hvapi::Client {
+fn as_admin(privilege: &str, scope: &str) -> Opened {
     fixture().role("Nothing", &["GLOBAL_CONFIG_VIEW"]).home_site("UserHomeSite/h1", "alice", "Site/east", "").admin("a", &[(privilege, scope)]).open_as("a")
 }
 

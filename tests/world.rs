@@ -88,7 +88,10 @@ fn open_configuration() {
     bad(json!({}), "InvalidArgument", "world");
     bad(json!({"demo": {}, "world": {}}), "InvalidArgument", "demo");
     bad(json!({"backend": "vmware", "demo": {}}), "InvalidArgument", "backend");
-    bad(json!({"backend": "rest", "demo": {}}), "InvalidArgument", "backend");
+    // The REST backend takes its own keys (README, "The REST backend").
+    bad(json!({"backend": "rest", "demo": {}}), "InvalidArgument", "demo");
+    bad(json!({"backend": "rest"}), "InvalidArgument", "url");
+    bad(json!({"backend": "rest", "url": "ftp://cs1", "username": "a", "password": "b", "domain": "C"}), "InvalidArgument", "url");
     bad(json!({"demo": {}, "colour": 1}), "InvalidArgument", "colour");
     bad(json!({"demo": {"sessions": 5}}), "InvalidArgument", "demo.sessions");
     bad(json!({"demo": {"sites": -1}}), "InvalidArgument", "demo.sites");

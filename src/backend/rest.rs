@@ -463,7 +463,10 @@ impl Rest {
             SessionOp::SendMessage { msg_type, message } => ("send-message".to_owned(), j!({"message": message, "message_type": msg_type, "session_ids": wire})),
         };
         let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, ids.len(), method).await?;
-        let results: Vec<Option<Fault>> = items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect();
+        // The contract's per-item InvalidArgument of a session action is about its `id` (reset
+        // or restart of a session that cannot be reset); the wire does not say so.
+        let results: Vec<Option<Fault>> =
+            items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err().map(|f| with_parameter(f, "id"))).collect();
         if !batch {
             return results.into_iter().next().flatten().map_or(Ok(Value::Null), Err);
         }
@@ -561,7 +564,19 @@ impl Rest {
             spec.insert("global_application_entitlement_id".into(), wire_id(e).into());
         }
         let items = self.bulk(hyper::Method::POST, "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate).await?;
-        item_outcome(&items[0], None, Method::UserHomeSiteCreate)?;
+        if let Err(f) = item_outcome(&items[0], None, Method::UserHomeSiteCreate) {
+            return Err(match f {
+                // A base naming no entity: which one, asked of the API.
+                Fault::EntityNotFound { message, .. } => {
+                    let mut asked = vec![(AD, base.user_or_group.as_str()), (SITES, base.site.as_str())];
+                    asked.extend(base.global_entitlement.as_deref().map(|e| (GDE, e)));
+                    asked.extend(base.global_application_entitlement.as_deref().map(|e| (GAE, e)));
+                    Fault::EntityNotFound { id: self.first_missing(&asked).await.unwrap_or_default(), message }
+                }
+                // The one InvalidArgument a create decided by the federation: another site.
+                f => with_parameter(f, "base.site"),
+            });
+        }
         let id = items[0]["id"].as_str().ok_or_else(|| Fault::unexpected("the server created a home site without an id"))?;
         Ok(contract_id(IdType::UserHomeSite, id).into())
     }
@@ -595,7 +610,23 @@ impl Rest {
             EntitlementKind::Application => ("global_application_entitlement_id", "globalApplicationEntitlement"),
         };
         let body = j!({"user_id": wire_id(user), ent_key: wire_id(entitlement)});
-        let (v, _) = self.call_json(hyper::Method::POST, "/federation/v2/home-sites/action/resolve", Some(&body), None, method).await?;
+        let ent_path = match kind {
+            EntitlementKind::Desktop => GDE,
+            EntitlementKind::Application => GAE,
+        };
+        let (v, _) = match self.call_json(hyper::Method::POST, "/federation/v2/home-sites/action/resolve", Some(&body), None, method).await {
+            Ok(v) => v,
+            Err(Fault::EntityNotFound { message, .. }) => {
+                return Err(Fault::EntityNotFound { id: self.first_missing(&[(AD, user), (ent_path, entitlement)]).await.unwrap_or_default(), message })
+            }
+            // A group where a user goes, or a user not entitled: the API does not say which.
+            Err(f @ Fault::InvalidArgument { parameter_name: None, .. }) => {
+                let path = format!("{AD}/{}", enc(wire_id(user)));
+                let group = self.get_json(&path, &[]).await.is_ok_and(|u| u["group"] == true);
+                return Err(with_parameter(f, if group { "user" } else { kind.key() }));
+            }
+            Err(f) => return Err(f),
+        };
         let info = v.as_array().and_then(|a| a.iter().find(|i| i[ent_key] == wire_id(entitlement))).cloned().unwrap_or(Value::Null);
         let mut data = info.get("resolution_data_v2").or_else(|| info.get("resolution_data")).and_then(Value::as_array).cloned().unwrap_or_default();
         if data.is_empty() {
@@ -656,6 +687,33 @@ impl Rest {
                 ))
             }
         })
+    }
+}
+
+const AD: &str = "/external/v1/ad-users-or-groups";
+const SITES: &str = "/federation/v1/sites";
+const GDE: &str = "/inventory/v1/global-desktop-entitlements";
+const GAE: &str = "/inventory/v1/global-application-entitlements";
+
+impl Rest {
+    /// The first of `(endpoint, contract id)` whose entity the server does not know (404).
+    async fn first_missing(&self, asked: &[(&str, &str)]) -> Option<String> {
+        for (path, id) in asked {
+            let a = self.api(hyper::Method::GET, &format!("{path}/{}", enc(wire_id(id))), None).await.ok()?;
+            if a.status == 404 {
+                return Some((*id).to_owned());
+            }
+        }
+        None
+    }
+}
+
+/// An `InvalidArgument` without a parameter (the wire carries none) given the one the
+/// contract names for it.
+fn with_parameter(f: Fault, parameter: &str) -> Fault {
+    match f {
+        Fault::InvalidArgument { parameter_name: None, message } => Fault::InvalidArgument { parameter_name: Some(parameter.to_owned()), message },
+        f => f,
     }
 }
 

@@ -4,6 +4,76 @@
 
 use hvapi::{Client, Fault, Method};
 use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The backend the suites run against: `HVAPI_TEST_BACKEND=rest` opens every world through the
+/// REST backend talking to `hvapi serve` over loopback (one server per opened world); anything
+/// else (the default) opens it embedded. scripts/test.sh runs the suites both ways.
+pub fn rest_backend() -> bool {
+    std::env::var("HVAPI_TEST_BACKEND").is_ok_and(|v| v == "rest")
+}
+
+/// A running `hvapi serve` of one world; stopped when dropped.
+pub struct Served {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT/rest`
+    pub url: String,
+}
+
+static WORLDS: AtomicU32 = AtomicU32::new(0);
+
+impl Served {
+    /// Serves a world object (from a temporary file, removed once read) with extra arguments.
+    pub fn world(world: &Value, extra: &[&str]) -> Served {
+        let path = std::env::temp_dir().join(format!("hvapi-restbe-test-{}-{}.json", std::process::id(), WORLDS.fetch_add(1, Ordering::SeqCst)));
+        std::fs::write(&path, world.to_string()).expect("write world");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hvapi"))
+            .args(["serve", "--world", path.to_str().unwrap(), "--listen", "127.0.0.1:0", "--quiet"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start hvapi serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).expect("first line");
+        let _ = std::fs::remove_file(&path);
+        assert!(first.starts_with("http"), "hvapi serve printed {first:?}");
+        Served { child, url: first.trim().to_owned() }
+    }
+
+    /// The REST backend's configuration for this server.
+    pub fn config(&self, user: &str, domain: &str, password: &str) -> Value {
+        json!({"backend": "rest", "url": self.url, "username": user, "domain": domain, "password": password})
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An opened world: the client, and the server behind it when the backend is REST (the client
+/// is dropped first, so it logs out of a live server).
+pub struct Opened {
+    pub client: Client,
+    pub server: Option<Served>,
+}
+
+impl std::ops::Deref for Opened {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// The domain of the built-in administrator: that of the world's first user or group.
+fn builtin_domain(world: &Value) -> String {
+    world["usersAndGroups"][0]["domain"].as_str().unwrap_or("HORIZON").to_owned()
+}
 
 /// Builds a world object (contract section 6) piece by piece.
 #[derive(Clone)]
@@ -88,15 +158,31 @@ impl World {
         self.push("admins", json!({"name": name, "domain": "CORP", "password": "pw", "permissions": p}))
     }
 
-    /// Opens the world as the built-in administrator.
-    pub fn open(&self) -> Client {
-        Client::open(&json!({"backend": "embedded", "world": self.0})).unwrap_or_else(|f| panic!("world refused: {}", f.to_json()))
+    /// Opens the world as the built-in administrator (through `hvapi serve` when the suites
+    /// run against the REST backend).
+    pub fn open(&self) -> Opened {
+        if rest_backend() {
+            return self.open_rest("administrator", &builtin_domain(&self.0), "any");
+        }
+        let client = Client::open(&json!({"backend": "embedded", "world": self.0})).unwrap_or_else(|f| panic!("world refused: {}", f.to_json()));
+        Opened { client, server: None }
     }
 
     /// Opens the world signed in as `CORP\<admin>`.
-    pub fn open_as(&self, admin: &str) -> Client {
+    pub fn open_as(&self, admin: &str) -> Opened {
+        if rest_backend() {
+            return self.open_rest(admin, "CORP", "pw");
+        }
         let login = json!({"user": admin, "domain": "CORP", "password": "pw"});
-        Client::open(&json!({"world": self.0, "login": login})).unwrap_or_else(|f| panic!("login refused: {}", f.to_json()))
+        let client = Client::open(&json!({"world": self.0, "login": login})).unwrap_or_else(|f| panic!("login refused: {}", f.to_json()));
+        Opened { client, server: None }
+    }
+
+    /// Serves the world and opens a REST client of it.
+    pub fn open_rest(&self, user: &str, domain: &str, password: &str) -> Opened {
+        let server = Served::world(&self.0, &[]);
+        let client = Client::open(&server.config(user, domain, password)).unwrap_or_else(|f| panic!("REST open refused: {}", f.to_json()));
+        Opened { client, server: Some(server) }
     }
 }
 
@@ -222,13 +308,22 @@ pub fn event_types(c: &Client) -> Vec<String> {
     events(c).iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect()
 }
 
-/// Does the session still exist (seen by the built-in administrator's store)?
+/// Does the session still exist (seen by the built-in administrator's store)? Through the
+/// REST backend, what the API shows: the local session's summary view (a remote session is
+/// not visible there; README, "The REST backend").
 pub fn session_exists(c: &Client, id: &str) -> bool {
-    c.embedded().unwrap().read().sessions.find(id).is_some()
+    match c.embedded() {
+        Some(e) => e.read().sessions.find(id).is_some(),
+        None => c.call(Method::SessionGetLocalSummaryView, &json!({ "id": id })).is_ok(),
+    }
 }
 
-pub fn session_state(c: &Client, id: &str) -> String {
-    let f = c.embedded().unwrap().read();
+/// The state of a session; `None` through the REST backend for a session it cannot see.
+pub fn session_state(c: &Client, id: &str) -> Option<String> {
+    let Some(e) = c.embedded() else {
+        return c.call(Method::SessionGetLocalSummaryView, &json!({ "id": id })).ok().map(|v| v["sessionData"]["sessionState"].as_str().unwrap_or_default().to_owned());
+    };
+    let f = e.read();
     let ix = f.sessions.find(id).expect("session exists");
-    f.sessions.get(ix).state.as_str().to_owned()
+    Some(f.sessions.get(ix).state.as_str().to_owned())
 }
