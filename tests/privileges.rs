@@ -76,8 +76,12 @@ fn refused_for_item(client: &hvapi::Client, method: &str, r: Result<Value, hvapi
     let item = if f["type"] == "PartialFailureFault" { f["results"][0].clone() } else { f };
     assert_eq!(item["type"], "InsufficientPermission", "{method}: {item}");
     assert_eq!(item["resource"], "Session/ic1", "{method}");
-    assert_eq!(item["accessGroup"], ag, "{method}");
-    assert_eq!(names(&item["privileges"]), sorted(privileges), "{method}");
+    // The REST API's errors name neither the access group nor which privileges were checked
+    // (README, "The REST backend"): the backend answers the method's privileges from the table.
+    if !rest_backend() {
+        assert_eq!(item["accessGroup"], ag, "{method}");
+        assert_eq!(names(&item["privileges"]), sorted(privileges), "{method}");
+    }
     assert!(event_types(client).is_empty(), "{method}: a refusal for privilege leaves no event");
     assert!(session_exists(client, "Session/ic1"), "{method}: nothing changed");
 }
@@ -119,7 +123,9 @@ fn session_methods_by_scope() {
                 let f = fault(call(&c, method, remote));
                 let item = if f["type"] == "PartialFailureFault" { f["results"][0].clone() } else { f };
                 assert_eq!(item["type"], "InsufficientPermission", "{method} remote");
-                assert_eq!(names(&item["privileges"]), vec![federated.to_string()], "{method} remote");
+                if !rest_backend() {
+                    assert_eq!(names(&item["privileges"]), vec![federated.to_string()], "{method} remote");
+                }
             }
 
             // The federation privilege covers local and remote sessions.
@@ -187,7 +193,10 @@ fn a_batch_mixes_permitted_and_refused_items() {
     assert_eq!(f["results"][2]["type"], "EntityNotFound", "existence is checked before privilege");
     // One event for the success, one for the unknown id, none for the refused item.
     assert_eq!(event_types(&c), ["ADMIN_DESKTOP_SESSION_LOGOFF", "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED"]);
-    assert_eq!(events(&c)[0]["admin"], "CORP\\a");
+    if !rest_backend() {
+        // Audit events carry no admin on the wire (README, "The REST backend").
+        assert_eq!(events(&c)[0]["admin"], "CORP\\a");
+    }
 }
 
 #[test]

@@ -120,24 +120,42 @@ fn inventory() {
         call(&c, "Inventory_Query", r).unwrap()
     };
     assert_eq!(ids(&inv("Site", json!({}))), ["Site/east", "Site/west"]);
-    assert_eq!(
-        inv("Pod", json!({"filter": eq("reachable", json!(false))}))["results"],
-        json!([{"id": "Pod/west-2", "name": "west-2", "site": "Site/west", "reachable": false}])
-    );
-    let groups = inv("UserOrGroup", json!({"filter": eq("group", json!(true))}));
-    assert_eq!(ids(&groups), ["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/Everyone"]);
-    assert_eq!(groups["results"][2]["members"], json!(["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/dave"]));
-    let alice = inv("UserOrGroup", json!({"filter": eq("name", json!("alice"))}));
-    assert_eq!(alice["results"], json!([{"id": "UserOrGroup/alice", "name": "alice", "domain": "CORP", "group": false}]));
-    assert_eq!(ids(&inv("AccessGroup", json!({"sortBy": "id"}))), ["AccessGroup/eng", "AccessGroup/root", "AccessGroup/sales", "AccessGroup/sales-emea"]);
-    assert_eq!(inv("AccessGroup", json!({"filter": eq("id", json!("AccessGroup/sales-emea"))}))["results"][0]["parent"], "AccessGroup/sales");
-    assert_eq!(
-        inv("GlobalEntitlement", json!({"limit": 1}))["results"][0],
-        json!({"id": "GlobalEntitlement/win11", "name": "win11", "members": ["UserOrGroup/Sales", "UserOrGroup/carol"]})
-    );
-    assert_eq!(ids(&inv("GlobalApplicationEntitlement", json!({}))), ["GlobalApplicationEntitlement/office"]);
-    assert_eq!(inv("Desktop", json!({"filter": eq("desktopSource", json!("RDS"))}))["results"][0]["desktopType"], "RDS");
-    assert_eq!(inv("Farm", json!({}))["results"][0], json!({"id": "Farm/apps", "name": "apps", "pod": "Pod/east-1", "accessGroup": "AccessGroup/eng"}));
+    if rest_backend() {
+        // What the REST API carries of the inventory (README, "The REST backend"): no pod
+        // reachability, no group or entitlement members, no access groups, desktops or farms.
+        assert_eq!(
+            inv("Pod", json!({"filter": eq("id", json!("Pod/west-2"))}))["results"],
+            json!([{"id": "Pod/west-2", "name": "west-2", "site": "Site/west"}])
+        );
+        let groups = inv("UserOrGroup", json!({"filter": eq("group", json!(true))}));
+        assert_eq!(ids(&groups), ["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/Everyone"]);
+        let alice = inv("UserOrGroup", json!({"filter": eq("name", json!("alice"))}));
+        assert_eq!(alice["results"], json!([{"id": "UserOrGroup/alice", "name": "alice", "domain": "CORP", "group": false}]));
+        assert_eq!(inv("GlobalEntitlement", json!({"limit": 1}))["results"][0], json!({"id": "GlobalEntitlement/win11", "name": "win11"}));
+        assert_eq!(ids(&inv("GlobalApplicationEntitlement", json!({}))), ["GlobalApplicationEntitlement/office"]);
+        for ty in ["AccessGroup", "Desktop", "Farm"] {
+            assert_fault(call(&c, "Inventory_Query", json!({ "entityType": ty })), "InvalidArgument", json!({"parameterName": "entityType"}));
+        }
+    } else {
+        assert_eq!(
+            inv("Pod", json!({"filter": eq("reachable", json!(false))}))["results"],
+            json!([{"id": "Pod/west-2", "name": "west-2", "site": "Site/west", "reachable": false}])
+        );
+        let groups = inv("UserOrGroup", json!({"filter": eq("group", json!(true))}));
+        assert_eq!(ids(&groups), ["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/Everyone"]);
+        assert_eq!(groups["results"][2]["members"], json!(["UserOrGroup/Sales", "UserOrGroup/Engineering", "UserOrGroup/dave"]));
+        let alice = inv("UserOrGroup", json!({"filter": eq("name", json!("alice"))}));
+        assert_eq!(alice["results"], json!([{"id": "UserOrGroup/alice", "name": "alice", "domain": "CORP", "group": false}]));
+        assert_eq!(ids(&inv("AccessGroup", json!({"sortBy": "id"}))), ["AccessGroup/eng", "AccessGroup/root", "AccessGroup/sales", "AccessGroup/sales-emea"]);
+        assert_eq!(inv("AccessGroup", json!({"filter": eq("id", json!("AccessGroup/sales-emea"))}))["results"][0]["parent"], "AccessGroup/sales");
+        assert_eq!(
+            inv("GlobalEntitlement", json!({"limit": 1}))["results"][0],
+            json!({"id": "GlobalEntitlement/win11", "name": "win11", "members": ["UserOrGroup/Sales", "UserOrGroup/carol"]})
+        );
+        assert_eq!(ids(&inv("GlobalApplicationEntitlement", json!({}))), ["GlobalApplicationEntitlement/office"]);
+        assert_eq!(inv("Desktop", json!({"filter": eq("desktopSource", json!("RDS"))}))["results"][0]["desktopType"], "RDS");
+        assert_eq!(inv("Farm", json!({}))["results"][0], json!({"id": "Farm/apps", "name": "apps", "pod": "Pod/east-1", "accessGroup": "AccessGroup/eng"}));
+    }
     assert_fault(call(&c, "Inventory_Query", json!({"entityType": "Session"})), "InvalidArgument", json!({"parameterName": "entityType"}));
     assert_fault(call(&c, "Inventory_Query", json!({})), "InvalidArgument", json!({"parameterName": "entityType"}));
     assert_fault(
@@ -151,7 +169,11 @@ fn inventory() {
 fn the_inventory_never_shows_passwords() {
     let c = fixture().admin("a", &[("Administrators", "federation")]).open();
     for ty in ["UserOrGroup", "Site", "Pod", "AccessGroup", "GlobalEntitlement", "GlobalApplicationEntitlement", "Desktop", "Farm"] {
-        let page = call(&c, "Inventory_Query", json!({ "entityType": ty })).unwrap();
+        let page = match call(&c, "Inventory_Query", json!({ "entityType": ty })) {
+            // Not listed through the REST backend (README, "The REST backend").
+            Err(f) if rest_backend() && ["AccessGroup", "Desktop", "Farm"].contains(&ty) => f.to_json(),
+            r => r.unwrap(),
+        };
         assert!(!page.to_string().contains("password"), "{ty}");
     }
 }
@@ -165,7 +187,10 @@ fn events_oldest_first_and_filtered() {
     let all = call(&c, "Event_Query", json!({})).unwrap();
     assert_eq!(ids(&all), ["1", "2", "3"]);
     let failed = call(&c, "Event_Query", json!({"filter": eq("severity", json!("AUDIT_FAIL"))})).unwrap();
-    assert_eq!(failed["results"][0]["session"], "Session/locked");
+    assert_eq!(failed["results"][0]["type"], "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED");
+    if !rest_backend() {
+        assert_eq!(failed["results"][0]["session"], "Session/locked");
+    }
     let newest = call(&c, "Event_Query", json!({"sortBy": "id", "sortDescending": true, "limit": 1})).unwrap();
     assert_eq!(newest["results"][0]["type"], "ADMIN_DESKTOP_SESSION_DISCONNECTED");
     assert_eq!(newest["remainingCount"], 2);

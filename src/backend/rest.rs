@@ -110,7 +110,8 @@ fn tls_config(verify: bool, ca_file: Option<&str>) -> Result<rustls::ClientConfi
     match ca_file {
         Some(path) => {
             let text = std::fs::read(path).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} cannot be read: {e}.")))?;
-            let certs = rustls_pemfile::certs(&mut text.as_slice()).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} is not PEM: {e}.")))?;
+            let certs =
+                rustls_pemfile::certs(&mut text.as_slice()).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} is not PEM: {e}.")))?;
             if certs.is_empty() {
                 return Err(Fault::invalid_argument("caFile", format!("caFile {path:?} holds no certificate.")));
             }
@@ -119,7 +120,8 @@ fn tls_config(verify: bool, ca_file: Option<&str>) -> Result<rustls::ClientConfi
             }
         }
         None => {
-            let certs = rustls_native_certs::load_native_certs().map_err(|e| Fault::unexpected(format!("the system's trusted certificates cannot be read: {e}")))?;
+            let certs =
+                rustls_native_certs::load_native_certs().map_err(|e| Fault::unexpected(format!("the system's trusted certificates cannot be read: {e}")))?;
             for c in certs {
                 let _ = roots.add(&rustls::Certificate(c.0));
             }
@@ -400,7 +402,10 @@ impl Rest {
         let refresh = self.tokens.lock().unwrap_or_else(|e| e.into_inner()).take().map(|t| t.refresh);
         if let Some(refresh) = refresh {
             // Best effort, briefly: closing a client must not hang on a dead server.
-            let _ = block(async { tokio::time::timeout(Duration::from_secs(5), self.send_once(hyper::Method::POST, "/logout", None, Some(&j!({ "refresh_token": refresh })))).await });
+            let _ = block(async {
+                tokio::time::timeout(Duration::from_secs(5), self.send_once(hyper::Method::POST, "/logout", None, Some(&j!({ "refresh_token": refresh }))))
+                    .await
+            });
         }
     }
 
@@ -449,7 +454,9 @@ impl Rest {
         let (v, _) = self.call_json(verb, path, Some(body), None, m).await?;
         match v {
             Value::Array(items) if items.len() == n => Ok(items),
-            other => Err(Fault::unexpected(format!("the server answered {} items for {n} (expected one per input): {other}", other.as_array().map_or(0, Vec::len)))),
+            other => {
+                Err(Fault::unexpected(format!("the server answered {} items for {n} (expected one per input): {other}", other.as_array().map_or(0, Vec::len))))
+            }
         }
     }
 
@@ -460,7 +467,9 @@ impl Rest {
             SessionOp::Logoff { forced } => (format!("logoff?forced={forced}"), j!(wire)),
             SessionOp::Reset => ("reset".to_owned(), j!(wire)),
             SessionOp::Restart => ("restart".to_owned(), j!(wire)),
-            SessionOp::SendMessage { msg_type, message } => ("send-message".to_owned(), j!({"message": message, "message_type": msg_type, "session_ids": wire})),
+            SessionOp::SendMessage { msg_type, message } => {
+                ("send-message".to_owned(), j!({"message": message, "message_type": msg_type, "session_ids": wire}))
+            }
         };
         let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, ids.len(), method).await?;
         // The contract's per-item InvalidArgument of a session action is about its `id` (reset
@@ -535,7 +544,9 @@ impl Rest {
                     let mut count = offset + results.len() as u64 + (n as u64).saturating_sub(results.len() as u64);
                     let mut p = page + 1;
                     loop {
-                        let (v, ap) = self.call_json(hyper::Method::GET, &format!("/inventory/v7/sessions?{params}page={p}&size={PAGE}"), None, None, Method::SessionQuery).await?;
+                        let (v, ap) = self
+                            .call_json(hyper::Method::GET, &format!("/inventory/v7/sessions?{params}page={p}&size={PAGE}"), None, None, Method::SessionQuery)
+                            .await?;
                         count += v.as_array().map_or(0, |x| x.len() as u64);
                         if !ap.has_more {
                             break;
@@ -563,7 +574,8 @@ impl Rest {
         if let Some(e) = &base.global_application_entitlement {
             spec.insert("global_application_entitlement_id".into(), wire_id(e).into());
         }
-        let items = self.bulk(hyper::Method::POST, "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate).await?;
+        let items =
+            self.bulk(hyper::Method::POST, "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate).await?;
         if let Err(f) = item_outcome(&items[0], None, Method::UserHomeSiteCreate) {
             return Err(match f {
                 // A base naming no entity: which one, asked of the API.
@@ -663,7 +675,8 @@ impl Rest {
         };
         Ok(match entity_type {
             "UserOrGroup" => {
-                let rows: Vec<Value> = self.list_all("/external/v1/ad-users-or-groups", "", m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
+                let rows: Vec<Value> =
+                    self.list_all("/external/v1/ad-users-or-groups", "", m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
                 rows.into_iter().map(|r| keep(r, &["id", "name", "domain", "group"])).collect()
             }
             "Site" => self.list_unpaged("/federation/v1/sites", m).await?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),

@@ -118,12 +118,9 @@ fn fault_of_type(ty: &str, status: u16, message: String, id: Option<&str>, privi
     let id = id.unwrap_or_default().to_owned();
     match ty {
         "EntityNotFound" => Fault::EntityNotFound { id, message },
-        "InsufficientPermission" => Fault::InsufficientPermission {
-            privileges: privileges.to_vec(),
-            resource: (!id.is_empty()).then_some(id),
-            access_group: None,
-            message,
-        },
+        "InsufficientPermission" => {
+            Fault::InsufficientPermission { privileges: privileges.to_vec(), resource: (!id.is_empty()).then_some(id), access_group: None, message }
+        }
         "InvalidArgument" => Fault::InvalidArgument { parameter_name: None, message },
         "InvalidType" => Fault::InvalidType { parameter_name: String::new(), expected_type: String::new(), message },
         "InvalidState" => Fault::InvalidState { id: (!id.is_empty()).then_some(id), message },

@@ -314,14 +314,18 @@ pub fn event_types(c: &Client) -> Vec<String> {
 pub fn session_exists(c: &Client, id: &str) -> bool {
     match c.embedded() {
         Some(e) => e.read().sessions.find(id).is_some(),
-        None => c.call(Method::SessionGetLocalSummaryView, &json!({ "id": id })).is_ok(),
+        // Gone is EntityNotFound; a caller who may not view it cannot tell it is gone.
+        None => !matches!(c.call(Method::SessionGetLocalSummaryView, &json!({ "id": id })), Err(Fault::EntityNotFound { .. })),
     }
 }
 
 /// The state of a session; `None` through the REST backend for a session it cannot see.
 pub fn session_state(c: &Client, id: &str) -> Option<String> {
     let Some(e) = c.embedded() else {
-        return c.call(Method::SessionGetLocalSummaryView, &json!({ "id": id })).ok().map(|v| v["sessionData"]["sessionState"].as_str().unwrap_or_default().to_owned());
+        return c
+            .call(Method::SessionGetLocalSummaryView, &json!({ "id": id }))
+            .ok()
+            .map(|v| v["sessionData"]["sessionState"].as_str().unwrap_or_default().to_owned());
     };
     let f = e.read();
     let ix = f.sessions.find(id).expect("session exists");
