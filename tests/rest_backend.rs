@@ -1,0 +1,428 @@
+//! The REST backend's own behaviour, beyond the contract suites (which run against it with
+//! `HVAPI_TEST_BACKEND=rest`): login and its faults, token refresh, logout at close, 429
+//! retries, a server that dies mid-call, timeouts, TLS with a test CA, calls from many threads,
+//! and a slow server that must not delay another client. `hvapi serve` is the server where a
+//! real one will do; a scripted fake (a few lines over a TcpListener) where the test needs a
+//! server to misbehave.
+
+mod common;
+use common::*;
+use hvapi::{Client, Method};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn rest_config(url: &str, user: &str, domain: &str, password: &str) -> Value {
+    json!({"backend": "rest", "url": url, "username": user, "domain": domain, "password": password})
+}
+
+// ---------------------------------------------------------------------------------------------
+// a scripted fake server
+
+/// What the fake answers: (status, extra headers, body), or `None` to close the connection
+/// without answering (a server that dies mid-call).
+type Reply = Option<(u16, Vec<(&'static str, String)>, String)>;
+
+struct Fake {
+    url: String,
+    /// "METHOD /path?query" of every request, in arrival order.
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Fake {
+    fn start(script: impl Fn(&str, &str, usize) -> Reply + Send + Sync + 'static) -> Fake {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (log2, script) = (Arc::clone(&log), Arc::new(script));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let (log, script) = (Arc::clone(&log2), Arc::clone(&script));
+                std::thread::spawn(move || {
+                    let mut r = BufReader::new(stream.try_clone().unwrap());
+                    let mut first = String::new();
+                    if r.read_line(&mut first).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut len = 0;
+                    loop {
+                        let mut h = String::new();
+                        r.read_line(&mut h).unwrap();
+                        if h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            if k.eq_ignore_ascii_case("content-length") {
+                                len = v.trim().parse().unwrap();
+                            }
+                        }
+                    }
+                    let mut body = vec![0; len];
+                    r.read_exact(&mut body).unwrap();
+                    let mut parts = first.split_whitespace();
+                    let (method, target) = (parts.next().unwrap().to_owned(), parts.next().unwrap().to_owned());
+                    let n = {
+                        let mut l = log.lock().unwrap();
+                        l.push(format!("{method} {target}"));
+                        l.iter().filter(|x| x.split('?').next() == Some(&format!("{method} {}", target.split('?').next().unwrap()))).count()
+                    };
+                    if let Some((status, headers, body)) = script(&method, &target, n) {
+                        let mut head =
+                            format!("HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+                        for (k, v) in headers {
+                            head.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        head.push_str("\r\n");
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(body.as_bytes());
+                    }
+                    // Dropping the stream closes it (with or without an answer).
+                });
+            }
+        });
+        Fake { url, log }
+    }
+
+    fn count(&self, prefix: &str) -> usize {
+        self.log.lock().unwrap().iter().filter(|l| l.starts_with(prefix)).count()
+    }
+
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+fn ok(body: Value) -> Reply {
+    Some((200, vec![], body.to_string()))
+}
+
+/// The answers every fake gives: login, refresh, logout and the pods asked for at open.
+fn auth(method: &str, target: &str) -> Option<Reply> {
+    match (method, target) {
+        ("POST", "/rest/login") => Some(ok(json!({"access_token": "a1", "refresh_token": "r1"}))),
+        ("POST", "/rest/refresh") => Some(ok(json!({"access_token": "a2"}))),
+        ("POST", "/rest/logout") => Some(Some((200, vec![], String::new()))),
+        ("GET", "/rest/federation/v1/pods") => Some(ok(json!([{"id": "p1", "name": "p1", "site_id": "s1", "local_pod": true}]))),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// login, describe, logout
+
+#[test]
+fn open_logs_in_and_describes_the_connection() {
+    let w = fixture();
+    let s = Served::world(&w.0, &[]);
+    let c = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    assert_eq!(c.describe(), json!({"backend": "rest", "user": "CORP\\administrator", "url": s.url, "localPod": "Pod/east-1", "localSite": "Site/east"}));
+    // The URL may be given with or without /rest.
+    let base = s.url.trim_end_matches("/rest");
+    assert!(Client::open(&rest_config(base, "administrator", "CORP", "any")).is_ok());
+}
+
+#[test]
+fn wrong_credentials_and_unreachable_servers() {
+    let w = fixture().admin("a", &[("MACHINE_VIEW", "AccessGroup/root")]);
+    let s = Served::world(&w.0, &[]);
+    assert_fault(Client::open(&s.config("a", "CORP", "wrong")).map(|_| Value::Null), "InvalidCredentials", json!({}));
+    assert!(Client::open(&s.config("a", "CORP", "pw")).is_ok());
+    // Nothing listens on port 1: UnexpectedFault with the cause.
+    let f = assert_fault(Client::open(&rest_config("http://127.0.0.1:1", "a", "CORP", "pw")).map(|_| Value::Null), "UnexpectedFault", json!({}));
+    assert!(f["causeString"].as_str().unwrap().contains("127.0.0.1:1"), "{f}");
+    let bad = |c: Value, p: &str| assert_fault(Client::open(&c).map(|_| Value::Null), "InvalidArgument", json!({ "parameterName": p }));
+    bad(json!({"backend": "rest", "url": s.url, "username": "a", "domain": "CORP"}), "password");
+    bad(json!({"backend": "rest", "url": "not a url", "username": "a", "domain": "CORP", "password": "pw"}), "url");
+    bad(json!({"backend": "rest", "url": s.url, "username": "a", "domain": "CORP", "password": "pw", "caFile": "/nonexistent.pem"}), "caFile");
+    bad(json!({"backend": "rest", "url": s.url, "username": "a", "domain": "CORP", "password": "pw", "timeoutSeconds": 0}), "timeoutSeconds");
+}
+
+#[test]
+fn logout_at_close() {
+    let fake = Fake::start(|m, t, _| auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))));
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    assert_eq!(fake.count("POST /rest/logout"), 0);
+    drop(c);
+    assert_eq!(fake.count("POST /rest/logout"), 1, "{:?}", fake.log());
+}
+
+// ---------------------------------------------------------------------------------------------
+// tokens
+
+#[test]
+fn an_expired_token_is_refreshed_mid_run() {
+    let w = fixture();
+    let s = Served::world(&w.0, &["--token-ttl", "1"]);
+    let c = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    let q = |c: &Client| c.call(Method::SessionQuery, &json!({})).map(|p| p["results"].as_array().unwrap().len());
+    let before = q(&c).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // The token has expired: one 401, a refresh, the same request again.
+    assert_eq!(q(&c).unwrap(), before);
+    c.call(Method::SessionLogoff, &json!({"id": "Session/ic1"})).unwrap();
+    assert_eq!(event_types(&c), ["ADMIN_DESKTOP_SESSION_LOGOFF"], "the write was made once");
+}
+
+#[test]
+fn a_token_about_to_expire_is_refreshed_first() {
+    // A JWT whose exp is 30 s away (inside the refresh margin): refreshed before the call.
+    let exp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 30;
+    let payload = base64url(json!({ "exp": exp }).to_string().as_bytes());
+    let jwt = format!("eyJhbGciOiJub25lIn0.{payload}.");
+    let fake = Fake::start(move |m, t, _| match (m, t) {
+        ("POST", "/rest/login") => ok(json!({"access_token": jwt, "refresh_token": "r1"})),
+        _ if t.starts_with("/rest/external/v1/audit-events") => ok(json!([])),
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    c.call(Method::EventQuery, &json!({})).unwrap();
+    let log = fake.log();
+    let refresh = log.iter().position(|l| l == "POST /rest/refresh").expect("refreshed");
+    let events = log.iter().position(|l| l.starts_with("GET /rest/external/v1/audit-events")).unwrap();
+    assert!(refresh < events, "{log:?}");
+}
+
+#[test]
+fn a_401_after_a_refresh_is_invalid_credentials() {
+    let fake = Fake::start(|m, t, _| auth(m, t).unwrap_or(Some((401, vec![], json!({"error_key": "x", "error_message": "no"}).to_string()))));
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    assert_fault(c.call(Method::SessionLogoff, &json!({"id": "Session/s1"})), "InvalidCredentials", json!({}));
+    assert_eq!(fake.count("POST /rest/inventory/v1/sessions/action/logoff"), 2, "sent once more after the refresh, no more");
+    assert_eq!(fake.count("POST /rest/refresh"), 1);
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// statuses: 429, a dying server, timeouts, faults
+
+#[test]
+fn a_429_is_retried_after_the_servers_delay() {
+    let fake = Fake::start(|m, t, n| match (m, t) {
+        ("POST", "/rest/inventory/v1/sessions/action/disconnect") if n == 1 => {
+            Some((429, vec![("X-Rate-Limit-Retry-After-Seconds", "1".into())], json!({"error_key": "rate", "error_message": "slow down"}).to_string()))
+        }
+        ("POST", "/rest/inventory/v1/sessions/action/disconnect") => ok(json!([{"id": "s1", "status_code": 200}])),
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let start = Instant::now();
+    c.call(Method::SessionDisconnect, &json!({"id": "Session/s1"})).unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(900), "waited as told");
+    assert_eq!(fake.count("POST /rest/inventory/v1/sessions/action/disconnect"), 2);
+}
+
+#[test]
+fn a_429_forever_gives_up() {
+    let fake = Fake::start(|m, t, _| {
+        auth(m, t).unwrap_or(Some((
+            429,
+            vec![("X-Rate-Limit-Retry-After-Seconds", "0".into())],
+            json!({"error_key": "rate", "error_message": "slow down"}).to_string(),
+        )))
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let f = assert_fault(c.call(Method::SessionDisconnect, &json!({"id": "Session/s1"})), "UnexpectedFault", json!({}));
+    assert!(f["causeString"].as_str().unwrap().contains("429"), "{f}");
+    assert_eq!(fake.count("POST /rest/inventory/v1/sessions/action/disconnect"), 6, "once and five retries");
+}
+
+#[test]
+fn a_server_that_dies_mid_call_is_unexpected_and_not_resent() {
+    let fake = Fake::start(|m, t, _| match (m, t) {
+        ("POST", "/rest/inventory/v1/sessions/action/logoff?forced=false") => None,
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let f = assert_fault(c.call(Method::SessionLogoff, &json!({"id": "Session/s1"})), "UnexpectedFault", json!({}));
+    assert!(f["causeString"].as_str().unwrap().contains("/rest/inventory/v1/sessions/action/logoff"), "{f}");
+    assert_eq!(fake.count("POST /rest/inventory/v1/sessions/action/logoff"), 1, "a logoff is never sent twice");
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let fake = Fake::start(|m, t, _| match (m, t) {
+        ("GET", t) if t.starts_with("/rest/inventory/v7/sessions/") => {
+            std::thread::sleep(Duration::from_secs(5));
+            None
+        }
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let mut config = rest_config(&fake.url, "a", "CORP", "pw");
+    config["timeoutSeconds"] = 1.into();
+    let c = Client::open(&config).unwrap();
+    let start = Instant::now();
+    let f = assert_fault(c.call(Method::SessionGetLocalSummaryView, &json!({"id": "Session/s1"})), "UnexpectedFault", json!({}));
+    assert!(start.elapsed() < Duration::from_secs(4));
+    assert!(f["causeString"].as_str().unwrap().contains("no answer within 1 s"), "{f}");
+}
+
+#[test]
+fn http_statuses_become_contract_faults() {
+    // A Connection Server's own error keys: the status decides.
+    for (status, ty) in [
+        (400, "InvalidArgument"),
+        (403, "InsufficientPermission"),
+        (404, "EntityNotFound"),
+        (409, "InvalidState"),
+        (500, "UnexpectedFault"),
+        (503, "UnexpectedFault"),
+    ] {
+        let fake = Fake::start(move |m, t, _| {
+            auth(m, t).unwrap_or(Some((status, vec![], json!({"error_key": "horizon.key", "error_message": "refused"}).to_string())))
+        });
+        let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+        let f = assert_fault(c.call(Method::SessionGetLocalSummaryView, &json!({"id": "Session/s1"})), ty, json!({}));
+        if ty == "EntityNotFound" {
+            assert_eq!(f["id"], "Session/s1");
+        }
+        if ty == "UnexpectedFault" {
+            assert!(f["causeString"].as_str().unwrap().contains(&status.to_string()), "{f}");
+        }
+    }
+    // Per-item statuses of a bulk answer, in input order.
+    let fake = Fake::start(|m, t, _| match (m, t) {
+        ("POST", "/rest/inventory/v1/sessions/action/logoff?forced=false") => ok(json!([
+            {"id": "a", "status_code": 404, "errors": [{"error_key": "k", "error_message": "no such session"}]},
+            {"id": "b", "status_code": 200},
+            {"id": "c", "status_code": 409, "error_messages": ["locked"]}
+        ])),
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let f = assert_fault(
+        c.call(Method::SessionLogoffSessions, &json!({"ids": ["Session/a", "Session/b", "Session/c"]})),
+        "PartialFailureFault",
+        json!({"resultCount": 3, "successCount": 1}),
+    );
+    assert_eq!(f["results"][0], json!({"type": "EntityNotFound", "id": "Session/a", "errorMessage": "no such session"}));
+    assert_eq!(f["results"][1], Value::Null);
+    assert_eq!(f["results"][2], json!({"type": "InvalidState", "id": "Session/c", "errorMessage": "locked"}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// threads and slow servers
+
+#[test]
+fn one_client_called_from_many_threads() {
+    let w = fixture();
+    let s = Served::world(&w.0, &[]);
+    let c = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    let ids = ["ic1", "ic2", "locked", "composer", "vc", "unmanaged", "rds", "app"];
+    std::thread::scope(|scope| {
+        for id in ids {
+            let c = &c;
+            scope.spawn(move || {
+                for _ in 0..10 {
+                    let v = c.call(Method::SessionGetLocalSummaryView, &json!({"id": format!("Session/{id}")})).unwrap();
+                    assert_eq!(v["id"], format!("Session/{id}"));
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn a_slow_server_does_not_delay_another_client() {
+    let slow = Fake::start(|m, t, _| match (m, t) {
+        ("GET", t) if t.starts_with("/rest/inventory/v7/sessions/") => {
+            std::thread::sleep(Duration::from_secs(3));
+            Some((404, vec![], "{}".into()))
+        }
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let w = fixture();
+    let s = Served::world(&w.0, &[]);
+    let fast = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    let slow_client = Client::open(&rest_config(&slow.url, "a", "CORP", "pw")).unwrap();
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| slow_client.call(Method::SessionGetLocalSummaryView, &json!({"id": "Session/s1"})));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let start = Instant::now();
+        for _ in 0..5 {
+            fast.call(Method::SessionGetLocalSummaryView, &json!({"id": "Session/ic1"})).unwrap();
+        }
+        assert!(start.elapsed() < Duration::from_secs(2), "the fast server's calls waited {:?}", start.elapsed());
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS
+
+/// A test CA and a certificate it signed for 127.0.0.1 and localhost, made with openssl.
+fn make_ca(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let p = |f: &str| dir.join(format!("{name}-{f}"));
+    let run = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl").args(args).stderr(std::process::Stdio::null()).status().expect("openssl (scripts/setup.sh installs it)");
+        assert!(ok.success(), "openssl {args:?}");
+    };
+    let s = |p: &std::path::PathBuf| p.to_str().unwrap().to_owned();
+    let (ca, ca_key, key, csr, cert, ext) = (p("ca.pem"), p("ca.key"), p("key.pem"), p("leaf.csr"), p("cert.pem"), p("ext.cnf"));
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        &format!("/CN=hvapi test CA {name}"),
+        "-keyout",
+        &s(&ca_key),
+        "-out",
+        &s(&ca),
+    ]);
+    run(&["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", &s(&key), "-out", &s(&csr)]);
+    run(&["x509", "-req", "-in", &s(&csr), "-CA", &s(&ca), "-CAkey", &s(&ca_key), "-CAcreateserial", "-days", "1", "-out", &s(&cert), "-extfile", &s(&ext)]);
+    (ca, cert, key)
+}
+
+#[test]
+fn tls_with_a_test_ca_and_a_wrong_ca_refused() {
+    let dir = std::env::temp_dir().join(format!("hvapi-restbe-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, cert, key) = make_ca(&dir, "right");
+    let (other_ca, _, _) = make_ca(&dir, "wrong");
+    let w = fixture();
+    let s = Served::world(&w.0, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    assert!(s.url.starts_with("https://"), "{}", s.url);
+    // By name: the TLS library (rustls 0.20 / webpki 0.22) checks DNS names, not IP addresses.
+    let url = s.url.replace("127.0.0.1", "localhost");
+    let mut config = rest_config(&url, "administrator", "CORP", "any");
+    config["caFile"] = ca.to_str().unwrap().into();
+    let c = Client::open(&config).unwrap();
+    assert!(c.call(Method::SessionGetLocalSummaryView, &json!({"id": "Session/ic1"})).is_ok());
+    // Another CA: the server is not trusted, nothing is sent.
+    config["caFile"] = other_ca.to_str().unwrap().into();
+    let f = assert_fault(Client::open(&config).map(|_| Value::Null), "UnexpectedFault", json!({}));
+    assert!(f["causeString"].as_str().unwrap().to_lowercase().contains("certificate"), "{f}");
+    // Without caFile the system's roots do not know the test CA either.
+    let f = assert_fault(Client::open(&rest_config(&url, "administrator", "CORP", "any")).map(|_| Value::Null), "UnexpectedFault", json!({}));
+    assert!(f["causeString"].as_str().unwrap().to_lowercase().contains("certificate"), "{f}");
+    // verifyTls: false accepts any certificate (README: why not to).
+    let mut config = rest_config(&url, "administrator", "CORP", "any");
+    config["verifyTls"] = false.into();
+    assert!(Client::open(&config).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
