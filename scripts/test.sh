@@ -3,7 +3,9 @@
 # pytest): the header drift check, the Rust unit, contract, fuzz and stress tests, the REST
 # server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0, every answer checked against the
 # OpenAPI file in ../shared/reference), the C program as C and C++ under valgrind, and the
-# Python package's tests.
+# Python package's tests. The contract suites (Rust and Python) run twice: on the embedded
+# backend, and with HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve`
+# over loopback (a server per test world).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -21,11 +23,15 @@ if cargo fmt --version >/dev/null 2>&1; then
 fi
 suite "cargo build --release" cargo build --release --all-targets
 suite "cargo test --release (Rust unit, contract, fuzz, stress, REST server over loopback)" cargo test --release
+suite "Rust contract suites through the REST backend (HVAPI_TEST_BACKEND=rest, hvapi serve per world)" \
+  env HVAPI_TEST_BACKEND=rest cargo test --release --test contract --test privileges --test resolution --test queries
 suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release
 if [ -x scripts/valgrind-stress.sh ]; then
   suite "FFI stress under valgrind" scripts/valgrind-stress.sh
 fi
 suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
+suite "Python package through the REST backend (HVAPI_TEST_BACKEND=rest)" \
+  env HVAPI_TEST_BACKEND=rest HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
 
 printf '\n'
 for n in "${names[@]}"; do printf 'FAILED: %s\n' "$n"; done

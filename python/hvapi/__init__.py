@@ -38,7 +38,7 @@ from ._library import (
     library_file_name,
     load_library,
 )
-from .client import Client, SessionService, UserHomeSiteService, connect
+from .client import Client, SessionService, UserHomeSiteService, connect, connect_rest
 from .errors import (
     FAULT_CLASSES,
     EntityNotFound,
@@ -84,6 +84,7 @@ def library_version(library: Optional[Union[str, "os.PathLike[str]"]] = None) ->
 __all__ = [
     "__version__",
     "connect",
+    "connect_rest",
     "library_version",
     "Client",
     "SessionService",

@@ -34,7 +34,7 @@ from .types import (
     UserHomeSiteInfo,
 )
 
-__all__ = ["connect", "Client", "SessionService", "UserHomeSiteService"]
+__all__ = ["connect", "connect_rest", "Client", "SessionService", "UserHomeSiteService"]
 
 R = TypeVar("R")
 PathLike = Union[str, "os.PathLike[str]"]
@@ -95,6 +95,44 @@ def connect(
         config["demo"] = {}  # the default: the library's small demo federation
     if login is not None:
         config["login"] = dict(login)
+    return Client(config, load_library(library))
+
+
+def connect_rest(
+    url: str,
+    *,
+    username: str,
+    password: str,
+    domain: str,
+    verify_tls: bool = True,
+    ca_file: Optional[PathLike] = None,
+    timeout_seconds: Optional[int] = None,
+    library: Optional[PathLike] = None,
+) -> "Client":
+    """Open a client on a Horizon Connection Server through its REST API (the library's
+    ``{"backend": "rest"}``); the same calls then act on production. ``hvapi serve`` speaks the
+    same API, for lab-less tests.
+
+    Args:
+        url: the Connection Server, e.g. ``"https://cs1.corp.example"`` (``/rest`` is added).
+        username, password, domain: the administrator to log in as.
+        verify_tls: check the server's certificate (default). Turn it off only for a lab you
+            trust: without it anyone on the path can read the password and the tokens.
+        ca_file: a PEM file of the CA(s) to trust instead of the system's roots.
+        timeout_seconds: the longest wait for one HTTP answer (default 60).
+        library: an explicit library file (see :func:`connect`).
+
+    Raises:
+        InvalidCredentials: the server refused the login.
+        UnexpectedFault: the server cannot be reached (the cause says why), or its certificate
+            is not trusted.
+    """
+    config: Dict[str, Any] = {"backend": "rest", "url": url, "username": username,
+                              "password": password, "domain": domain, "verifyTls": verify_tls}
+    if ca_file is not None:
+        config["caFile"] = os.fspath(ca_file)
+    if timeout_seconds is not None:
+        config["timeoutSeconds"] = timeout_seconds
     return Client(config, load_library(library))
 
 

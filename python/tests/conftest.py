@@ -23,19 +23,62 @@ def lib() -> hvapi.Library:
     return hvapi.load_library()
 
 
+#: ``HVAPI_TEST_BACKEND=rest``: every world a test opens with ``make_client(world=...)`` (and
+#: the ``client`` fixture) is served by ``hvapi serve`` on 127.0.0.1:0 and opened through the
+#: REST backend, one server per world; scripts/test.sh runs the tests both ways.
+REST = os.environ.get("HVAPI_TEST_BACKEND") == "rest"
+
+
+def _serve(world: Any) -> "subprocess.Popen[str]":
+    """Starts ``hvapi serve`` (next to the library) on a world; its first line is the URL."""
+    import json
+    import subprocess
+    import tempfile
+
+    exe = os.environ.get("HVAPI_SERVE") or os.path.join(
+        os.path.dirname(os.environ.get("HVAPI_LIBRARY", "")), "hvapi")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(world, f)
+    try:
+        proc = subprocess.Popen([exe, "serve", "--world", f.name, "--listen", "127.0.0.1:0",
+                                 "--quiet"], stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        proc.url = proc.stdout.readline().strip()  # type: ignore[attr-defined]
+    finally:
+        os.unlink(f.name)
+    return proc
+
+
+def _rest_client(servers: List[Any], world: Any, login: Any = None) -> hvapi.Client:
+    server = _serve(world)
+    servers.append(server)
+    if login is None:
+        first = (world.get("usersAndGroups") or [{}])[0]
+        login = {"user": "administrator", "domain": first.get("domain", "HORIZON"), "password": "any"}
+    return hvapi.connect_rest(server.url, username=login["user"], domain=login["domain"],
+                              password=login.get("password", ""))
+
+
 @pytest.fixture
 def make_client() -> Iterator[Callable[..., hvapi.Client]]:
     """``make_client(**connect_kwargs)``: clients closed at the end of the test."""
     clients: List[hvapi.Client] = []
+    servers: List[Any] = []
 
     def make(**kwargs: Any) -> hvapi.Client:
-        client = hvapi.connect(**kwargs)
+        if REST and kwargs.get("world") is not None and set(kwargs) <= {"world", "login"}:
+            client = _rest_client(servers, kwargs["world"], kwargs.get("login"))
+        else:
+            client = hvapi.connect(**kwargs)
         clients.append(client)
         return client
 
     yield make
     for client in clients:
         client.close()
+    for server in servers:
+        server.kill()
+        server.wait()
 
 
 @pytest.fixture
