@@ -310,10 +310,11 @@ impl Rest {
             let t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
             match t.as_ref() {
                 Some(t) if t.access != stale => return Ok(()),
-                Some(t) => t.refresh.clone(),
-                None => return self.login().await,
+                Some(t) => Some(t.refresh.clone()),
+                None => None,
             }
         };
+        let Some(refresh) = refresh else { return self.login().await };
         let a = self.send_once(hyper::Method::POST, "/refresh", None, Some(&j!({ "refresh_token": refresh }))).await?;
         if !a.ok() {
             return self.login().await;
