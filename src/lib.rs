@@ -14,7 +14,8 @@
 //! - [`service`]: the contract's rules: the method table, request checks, privileges and
 //!   events as data, the Session and UserHomeSite rules, queries.
 //! - [`backend`]: what answers: [`backend::embedded`] (the simulated federation, its store
-//!   and indexes, the world loader and the demo generator).
+//!   and indexes, the world loader and the demo generator) or [`backend::rest`] (a Horizon
+//!   Connection Server's REST API, through the tables of [`rest`]).
 //! - [`model`]: ids, the strict JSON reader, data objects, times. [`fault`]: the one fault type.
 
 pub mod backend;

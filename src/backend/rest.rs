@@ -542,7 +542,7 @@ impl Rest {
             if results.len() as u64 >= limit || !a.has_more || n == 0 {
                 if total.is_none() && a.has_more {
                     // No total from the server: count what is left by paging on.
-                    let mut count = offset + results.len() as u64 + (n as u64).saturating_sub(results.len() as u64);
+                    let mut count = (page - 1) * PAGE + n as u64;
                     let mut p = page + 1;
                     loop {
                         let (v, ap) = self
