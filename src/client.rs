@@ -53,6 +53,12 @@ impl Client {
         self.call(Client::method(method)?, &parse_json(request, "request_json")?)
     }
 
+    /// What this connection is: `{"backend", "user" (DOMAIN\\name), "localPod"?, "localSite"?}`;
+    /// `hv_client_open` answers it.
+    pub fn describe(&self) -> Value {
+        self.backend.describe()
+    }
+
     /// The embedded federation behind this client, if that is its backend.
     pub fn embedded(&self) -> Option<&Embedded> {
         self.backend.as_embedded()

@@ -107,7 +107,8 @@ pub extern "C" fn hv_version() -> *const c_char {
 /// (`backend` defaults to "embedded"; give exactly one of world, worldFile, demo).
 ///
 /// On `HV_OK`, `*out_client` receives a client the caller owns and must release with
-/// `hv_client_close`, and `*out_json` is `{"result": null}`. On failure `*out_client` is
+/// `hv_client_close`, and `*out_json` describes the connection: `{"result": {"backend",
+/// "user" ("DOMAIN\\name" of the signed-in administrator), "localPod"?, "localSite"?}}`. On failure `*out_client` is
 /// left NULL and `*out_json` holds `{"fault": ...}`: `HV_INVALID_ARGUMENT` for bad
 /// configuration (a world that refers to an undefined id names the path, e.g.
 /// "sessions[3].desktop"), `HV_INVALID_TYPE` for a value of the wrong kind,
@@ -130,8 +131,9 @@ pub unsafe extern "C" fn hv_client_open(config_json: *const c_char, out_client: 
             return Err(Fault::invalid_argument("out_client", "out_client must not be NULL."));
         }
         let client = Client::open_str(text(config_json, "config_json")?)?;
+        let description = client.describe();
         *out_client = Box::into_raw(Box::new(HvClient { client }));
-        Ok(Value::Null)
+        Ok(description)
     })
 }
 
