@@ -6,5 +6,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/build.sh"
 . "$here/../scripts/tools.sh"
 args=()
-[ "$#" -gt 0 ] && args=(-Path "$@")
+[ "$#" -gt 0 ] && args=(-Path "$(IFS=,; echo "$*")")
 exec "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/tests/Run-Tests.ps1" -PesterPath "$PESTER_PSD1" "${args[@]}"

@@ -5,12 +5,12 @@ Prints one closing line, "pester: N passed, N failed, N skipped", and exits non-
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
-    [string[]] $Path = @($PSScriptRoot)
+    [string] $Path = $PSScriptRoot # several: comma-separated
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = @($Path -split ',')
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $config.Output.RenderMode = 'Plaintext'

@@ -215,7 +215,7 @@ public sealed class SendHvSessionMessageCommand : HvSessionActionCmdlet
     [Parameter]
     public HvMessageType MessageType { get; set; } = HvMessageType.Info;
 
-    protected override string Action => $"Send a {MessageType} message to";
+    protected override string Action => $"Send message ({MessageType}) to";
     protected override string SingleMethod => "Session_SendMessage";
     protected override string BatchMethod => "Session_SendMessages";
 
