@@ -7,4 +7,4 @@ bash "$here/build.sh"
 . "$here/../scripts/tools.sh"
 args=()
 [ "$#" -gt 0 ] && args=(-Path "$(IFS=,; echo "$*")")
-exec "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/tests/Run-Tests.ps1" -PesterPath "$PESTER_PSD1" "${args[@]}"
+HVAPI_PWSH="$PWSH" exec "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/tests/Run-Tests.ps1" -PesterPath "$PESTER_PSD1" "${args[@]}"

@@ -112,7 +112,10 @@ foreach ($name in ($module.ExportedCmdlets.Keys | Sort-Object)) {
     foreach ($set in $cmd.ParameterSets) {
         $w.WriteStartElement('command', 'syntaxItem', $command)
         $w.WriteElementString('maml', 'name', $maml, $name)
-        foreach ($p in $set.Parameters | Where-Object { $skip -notcontains $_.Name }) { WriteParameter $p $null $false }
+        # Positional parameters first, by position; then mandatory ones; then the rest.
+        $ordered = $set.Parameters | Where-Object { $skip -notcontains $_.Name } |
+            Sort-Object -Stable { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { -not $_.IsMandatory }
+        foreach ($p in $ordered) { WriteParameter $p $null $false }
         $w.WriteEndElement()
     }
     $w.WriteEndElement()
