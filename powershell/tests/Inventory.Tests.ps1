@@ -47,7 +47,8 @@ Describe 'The inventory cmdlets' {
     }
 
     It 'pipes into the home-site cmdlets by name' {
-        (Get-HvUserOrGroup -Name 'CORP\Sales' | ForEach-Object { Get-HvUserHomeSite -UserOrGroup $_.Id }).Site | Should -Be 'Site/nyc'
+        (Get-HvUserOrGroup -Name 'CORP\Sales' | Get-HvUserHomeSite).Site | Should -Be 'Site/nyc'
+        (Get-HvUserOrGroup -Name 'CORP\Sales', 'CORP\Engineering' | Get-HvUserHomeSite).Id | Should -Be @('UserHomeSite/sales-global', 'UserHomeSite/eng-global')
     }
 }
 

@@ -15,7 +15,9 @@ namespace HvApi.Commands;
 [OutputType(typeof(HvUserHomeSite))]
 public sealed class GetHvUserHomeSiteCommand : HvCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
+    // Not from the pipeline by property name: a user or group piped in (whose Id is a
+    // UserOrGroup id) must bind to -UserOrGroup, by its DOMAIN\name.
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Id")]
     [Alias("UserHomeSiteId")]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = Array.Empty<string>();
