@@ -37,10 +37,9 @@ internal sealed class HvConnection : IDisposable
     {
         LoadLibrary();
         var status = NativeMethods.hv_client_open(Json.Utf8Z(config.ToJsonString()), out var client, out var outJson);
-        var text = TakeString(outJson);
         try
         {
-            var result = Answer(status, text);
+            var result = ReadAnswer<JsonElement>(status, outJson);
             if (client.IsInvalid) throw new HvFaultException("UnexpectedFault", "hv_client_open answered HV_OK but no client.");
             return new HvConnection(client, result);
         }
@@ -75,28 +74,17 @@ internal sealed class HvConnection : IDisposable
     /// <summary>Calls a contract method with request JSON; the result element, or an HvFaultException.</summary>
     public JsonElement Call(string method, JsonNode request) => Call(method, request.ToJsonString());
 
-    public JsonElement Call(string method, string requestJson)
-    {
-        var text = Invoke(method, requestJson, out var status);
-        return Answer(status, text);
-    }
+    public JsonElement Call(string method, string requestJson) => Call<JsonElement>(method, requestJson);
 
     /// <summary>Calls a method whose result is read as <typeparamref name="T"/>.</summary>
-    public T Call<T>(string method, JsonNode request)
-    {
-        var text = Invoke(method, request.ToJsonString(), out var status);
-        if (status != HvStatus.Ok) Answer(status, text);
-        return JsonSerializer.Deserialize<Envelope<T>>(text, Json.Options)!.Result!;
-    }
+    public T Call<T>(string method, JsonNode request) => Call<T>(method, request.ToJsonString());
 
-    sealed class Envelope<T>
-    {
-        public T? Result { get; set; }
-    }
-
-    string Invoke(string method, string requestJson, out HvStatus status)
+    /// <summary>The one call path: the answer is read straight from the library's UTF-8 text
+    /// (no managed string copy) and freed, whatever happens.</summary>
+    public T Call<T>(string method, string requestJson)
     {
         IntPtr outJson;
+        HvStatus status;
         try
         {
             status = NativeMethods.Methods.TryGetValue(method, out var export)
@@ -107,33 +95,35 @@ internal sealed class HvConnection : IDisposable
         {
             throw NotConnected(e);
         }
-        return TakeString(outJson);
+        return ReadAnswer<T>(status, outJson);
+    }
+
+    sealed class Envelope<T>
+    {
+        public T? Result { get; set; }
+        public JsonElement Fault { get; set; }
+    }
+
+    /// <summary>Reads {"result": T} (HV_OK) or throws the {"fault": …} of an answer, then frees it.</summary>
+    static unsafe T ReadAnswer<T>(HvStatus status, IntPtr answer)
+    {
+        try
+        {
+            if (answer == IntPtr.Zero) throw new HvFaultException("UnexpectedFault", "The library wrote no answer.");
+            var utf8 = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)answer);
+            var envelope = JsonSerializer.Deserialize<Envelope<T>>(utf8, Json.Options)!;
+            if (status != HvStatus.Ok) throw HvFaultException.FromJson(envelope.Fault);
+            return envelope.Result!;
+        }
+        finally
+        {
+            NativeMethods.hv_string_free(answer);
+        }
     }
 
     public static HvModuleException NotConnected(Exception? inner = null) => new(
         "NotConnected", ErrorCategory.ConnectionError,
         "The HvApi connection is closed. Connect with Connect-HvServer and use the server it returns.", inner);
-
-    /// <summary>Copies a library string and frees it, whatever happens.</summary>
-    static string TakeString(IntPtr s)
-    {
-        try
-        {
-            return s == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(s) ?? "";
-        }
-        finally
-        {
-            NativeMethods.hv_string_free(s);
-        }
-    }
-
-    /// <summary>The result of an answer, or its fault thrown.</summary>
-    static JsonElement Answer(HvStatus status, string text)
-    {
-        using var doc = JsonDocument.Parse(text);
-        if (status == HvStatus.Ok) return doc.RootElement.GetProperty("result").Clone();
-        throw HvFaultException.FromJson(doc.RootElement.GetProperty("fault"));
-    }
 
     public void Dispose()
     {
