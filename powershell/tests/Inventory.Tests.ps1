@@ -122,6 +122,27 @@ Describe 'Invoke-HvMethod' {
         Get-HvEvent | Should -BeNullOrEmpty
     }
 
+    It 'refuses a cyclic request instead of overflowing the stack' {
+        $cycle = @{ id = 'Session/a1' }
+        $cycle.self = $cycle
+        $r = Invoke-Captured { Invoke-HvMethod Session_Logoff $cycle }
+        $r.Terminating.FullyQualifiedErrorId | Should -BeLike 'RequestTooDeep,*'
+        $r.Terminating.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'answers any junk with errors, never a crash, and changes nothing' {
+        $junk = @('', 'null', '[]', '"text"', '{"ids": []}', '{"ids": [null]}', '{"id": "Session/"}', "{`"id`": `"Session/\u0000`"}",
+            '{"filter": {"type": "Nope"}}', '{"limit": -1}', ('[' * 70) + (']' * 70), '{"id": "' + ('x' * 100000) + '"}')
+        foreach ($method in 'Session_Logoff', 'Session_LogoffSessions', 'Session_Query', 'UserHomeSite_Create', 'Inventory_Query') {
+            foreach ($request in $junk) {
+                $r = Invoke-Captured { Invoke-HvMethod $method $request }
+                [bool]($r.Terminating -or $r.Errors) | Should -BeTrue -Because "$method $($request.Substring(0, [Math]::Min(40, $request.Length)))"
+            }
+        }
+        Get-HvSession | Should -HaveCount 6
+        Get-HvEvent | Should -BeNullOrEmpty
+    }
+
     It 'changes nothing with -WhatIf' {
         Invoke-HvMethod Session_Logoff @{ id = 'Session/a1' } -WhatIf
         Get-HvSession -Id Session/a1 | Should -Not -BeNullOrEmpty

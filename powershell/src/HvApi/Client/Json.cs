@@ -45,15 +45,20 @@ internal static class Json
                 throw new HvModuleException("InvalidJson", ErrorCategory.InvalidArgument, $"-{parameterName} is not valid JSON: {e.Message}", e);
             }
         }
-        return ToNode(v);
+        return ToNode(v, parameterName, 0);
     }
+
+    /// <summary>How deep a request may nest (a cyclic hashtable must not overflow the stack).</summary>
+    const int MaxDepth = 64;
 
     static object? Unwrap(object? value) => value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
 
     /// <summary>Any PowerShell value as a JSON node: dictionaries and PSCustomObjects become
     /// objects, other enumerables arrays, numbers, booleans and strings themselves.</summary>
-    public static JsonNode? ToNode(object? value)
+    public static JsonNode? ToNode(object? value, string parameterName = "value", int depth = 0)
     {
+        if (depth > MaxDepth)
+            throw new HvModuleException("RequestTooDeep", ErrorCategory.InvalidArgument, $"-{parameterName} nests deeper than {MaxDepth} levels (is it cyclic?).");
         value = Unwrap(value);
         switch (value)
         {
@@ -77,21 +82,21 @@ internal static class Json
             {
                 var o = new JsonObject();
                 foreach (DictionaryEntry entry in dict)
-                    o[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = ToNode(entry.Value);
+                    o[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = ToNode(entry.Value, parameterName, depth + 1);
                 return o;
             }
             case PSObject ps:
             {
                 var o = new JsonObject();
                 foreach (var p in ps.Properties)
-                    o[p.Name] = ToNode(p.Value);
+                    o[p.Name] = ToNode(p.Value, parameterName, depth + 1);
                 return o;
             }
             case IEnumerable list:
             {
                 var a = new JsonArray();
                 foreach (var item in list)
-                    a.Add(ToNode(item));
+                    a.Add(ToNode(item, parameterName, depth + 1));
                 return a;
             }
             default:

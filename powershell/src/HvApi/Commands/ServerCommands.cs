@@ -82,7 +82,7 @@ public sealed class ConnectHvServerCommand : HvCommand
                 config["world"] = Json.FromUser(World, nameof(World));
                 return ("world", config);
             default:
-                config["demo"] = DemoCounts == null ? new JsonObject() : Json.ToNode(DemoCounts);
+                config["demo"] = DemoCounts == null ? new JsonObject() : Json.ToNode(DemoCounts, nameof(DemoCounts));
                 return ("demo", config);
         }
     }
