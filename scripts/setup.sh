@@ -49,9 +49,10 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 if [ ! -x "$PWSH" ]; then
   echo "setup: installing PowerShell $PWSH_VERSION into $(dirname "$PWSH")"
-  dotnet tool install --tool-path "$(dirname "$PWSH")" PowerShell --version "$PWSH_VERSION" >/dev/null
+  out=$(dotnet tool install --tool-path "$(dirname "$PWSH")" PowerShell --version "$PWSH_VERSION" 2>&1) || { echo "$out" >&2; exit 1; }
 fi
 if [ ! -f "$PESTER_PSD1" ]; then
   echo "setup: restoring Pester $PESTER_VERSION from NuGet"
-  dotnet restore "$(dirname "$0")/../powershell/tests/tools/Pester.csproj" --nologo -v q >/dev/null
+  out=$(dotnet restore "$(dirname "$0")/../powershell/tests/tools/PesterRestore.csproj" --nologo 2>&1) || { echo "$out" >&2; exit 1; }
+  [ -f "$PESTER_PSD1" ] || { echo "setup: Pester was restored but $PESTER_PSD1 is missing" >&2; exit 1; }
 fi
