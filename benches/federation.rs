@@ -10,13 +10,17 @@
 //! (c) UserHomeSite_Resolve for a user in 100 groups among 1M home-site configurations: the
 //!     algorithm (`user_home_site::resolution`) and the full `Client::call_json` path (the one the C boundary takes);
 //! (d) Session_Query, Equals on namesData.userName, over 1M sessions;
-//! (e) resident memory per session with 1M sessions loaded.
+//! (e) resident memory per session with 1M sessions loaded;
+//! (f) queries and batches at federation scale (issue 8), all through the C ABI at 1M sessions,
+//!     in two worlds (the default 40 users: 25,000 sessions each; 250,000 users: 4 each):
+//!     non-indexed filters, `sortBy` every member with `limit` 1000, a page of 1,000 rows, an
+//!     indexed Equals, and Session_LogoffSessionsForced of 100k ids (every tenth session).
 //!
 //! Environment: `HVAPI_BENCH_QUICK=1` shrinks the rounds (for a smoke run); `HVAPI_BENCH_FILTER=a,c`
 //! runs only some sections.
 
 use hvapi::backend::embedded::store::{Entitlement, Federation, HomeSite, Ix, Scope, UserOrGroup};
-use hvapi::ffi::{hv_client_close, hv_client_open, hv_session_get_local_summary_view, hv_string_free, HvClient};
+use hvapi::ffi::{hv_client_close, hv_client_open, hv_invoke, hv_session_get_local_summary_view, hv_string_free, HvClient};
 use hvapi::service::session::get_local_summary_view;
 use hvapi::service::user_home_site::resolution;
 use hvapi::service::Request;
@@ -550,11 +554,216 @@ fn bench_million(t: &mut Table, do_query: bool, do_memory: bool) {
             format!("{scan_ms:.0} ms/query"),
             "(info)",
             None,
-            "no index: every session's view is built and matched",
+            "no index: every session is read through its typed accessors",
         );
     }
     drop(client);
 }
+
+// ---------------------------------------------------------------- (f) federation scale
+
+/// A client opened through the C ABI.
+struct Abi(*mut HvClient);
+
+impl Abi {
+    fn open(config: &Value) -> Abi {
+        let config = CString::new(config.to_string()).unwrap();
+        let (mut raw, mut out): (*mut HvClient, *mut c_char) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: valid pointers; the answer is freed at once.
+        let status = unsafe { hv_client_open(config.as_ptr(), &mut raw, &mut out) };
+        unsafe { hv_string_free(out) };
+        assert_eq!(status, HvStatus::HV_OK);
+        Abi(raw)
+    }
+
+    /// Calls `method` with `request` (a C string); returns the status and the answer's length,
+    /// and the answer itself when `keep`.
+    fn call(&self, method: &CStr, request: &CStr, keep: bool) -> (HvStatus, usize, Option<Value>) {
+        let mut out: *mut c_char = std::ptr::null_mut();
+        // SAFETY: live client, NUL-terminated strings, writable out; the answer is freed here.
+        let status = unsafe { hv_invoke(self.0, method.as_ptr(), request.as_ptr(), &mut out) };
+        let text = unsafe { CStr::from_ptr(out) };
+        let len = text.to_bytes().len();
+        let answer = keep.then(|| serde_json::from_slice(text.to_bytes()).unwrap());
+        unsafe { hv_string_free(out) };
+        (status, len, answer)
+    }
+}
+
+impl Drop for Abi {
+    fn drop(&mut self) {
+        // SAFETY: opened by hv_client_open, closed once.
+        unsafe { hv_client_close(self.0) };
+    }
+}
+
+/// Median milliseconds of `runs` calls of Session_Query (after one untimed call), with the
+/// answer's size and its first answer.
+fn query_ms(c: &Abi, request: &Value, runs: usize) -> (f64, usize, Value) {
+    let method = CString::new("Session_Query").unwrap();
+    let text = CString::new(request.to_string()).unwrap();
+    let (status, len, answer) = c.call(&method, &text, true);
+    assert_eq!(status, HvStatus::HV_OK, "{request}: {answer:?}");
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            black_box(c.call(&method, black_box(&text), false));
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (times[runs / 2], len, answer.unwrap()["result"].clone())
+}
+
+fn scale_counts(sessions: u32, users: Option<u32>) -> Value {
+    let mut counts = json!({"sites": 1, "podsPerSite": 1, "sessionsPerPod": sessions});
+    if let Some(u) = users {
+        counts["users"] = u.into();
+    }
+    counts
+}
+
+/// Session_LogoffSessionsForced of every tenth session (100k of 1M) in one call through the
+/// C ABI, on a fresh world: items per second.
+fn scale_logoff(sessions: u32, users: Option<u32>) -> f64 {
+    let c = Abi::open(&json!({ "demo": scale_counts(sessions, users) }));
+    let ids: Vec<String> = (1..=sessions).step_by(10).map(|j| format!("Session/pod-1-1-{j:07}")).collect();
+    let request = CString::new(json!({ "ids": ids }).to_string()).unwrap();
+    let method = CString::new("Session_LogoffSessionsForced").unwrap();
+    let t = Instant::now();
+    let (status, _, _) = c.call(&method, &request, false);
+    let s = t.elapsed().as_secs_f64();
+    assert_eq!(status, HvStatus::HV_OK);
+    ids.len() as f64 / s
+}
+
+fn bench_scale(t: &mut Table) {
+    eprintln!("(f) queries and batches at federation scale, through the C ABI");
+    let sessions = if quick() { 200_000 } else { MILLION };
+    let label = if sessions == MILLION { "1M" } else { "200k" };
+    let runs = if quick() { 3 } else { 7 };
+    for (users, who) in [(None, "40 users"), (Some(sessions / 4), "250k users")] {
+        let who = if users.is_some() && sessions != MILLION { "4 sessions/user" } else { who };
+        let c = Abi::open(&json!({ "demo": scale_counts(sessions, users) }));
+        let scans = [
+            ("Contains namesData.clientName", json!({"type": "Contains", "memberName": "namesData.clientName", "value": "client-004"})),
+            ("Equals sessionData.sessionState", json!({"type": "Equals", "memberName": "sessionData.sessionState", "value": "DISCONNECTED"})),
+            ("StartsWith namesData.userName", json!({"type": "StartsWith", "memberName": "namesData.userName", "value": "hvdemo\\user0001"})),
+            (
+                "Between sessionData.startTime",
+                json!({"type": "Between", "memberName": "sessionData.startTime", "fromValue": "2026-11-22T00:00:00Z", "toValue": "2026-11-22T03:00:00Z"}),
+            ),
+        ];
+        for (i, (name, filter)) in scans.iter().enumerate() {
+            let (ms, len, page) = query_ms(&c, &json!({ "filter": filter }), runs);
+            let rows = page["results"].as_array().unwrap().len() + page["remainingCount"].as_u64().unwrap() as usize;
+            let target = i < 2;
+            t.add(
+                format!("(f) {name} (no index), {label}, {who}"),
+                format!("{ms:.1} ms/query"),
+                if target { "<= 50 ms" } else { "(info)" },
+                target.then_some(ms <= 50.0),
+                format!("{rows} matching rows, first page {:.2} MB", len as f64 / 1e6),
+            );
+        }
+        // sortBy: every member with the 250k-user world; the user name and a time with the other.
+        let members: Vec<&str> =
+            if users.is_some() { SORT_MEMBERS.to_vec() } else { vec!["namesData.userName", "sessionData.startTime", "namesData.clientName"] };
+        let mut worst = (0.0, "");
+        let mut all = Vec::new();
+        for &m in &members {
+            for desc in [false, true] {
+                let (ms, _, page) = query_ms(&c, &json!({"sortBy": m, "sortDescending": desc, "limit": 1000}), if quick() { 1 } else { 3 });
+                assert_eq!(page["results"].as_array().unwrap().len(), 1000);
+                all.push(format!("{m}{} {ms:.0}", if desc { " desc" } else { "" }));
+                if ms > worst.0 {
+                    worst = (ms, m);
+                }
+            }
+        }
+        t.add(
+            format!("(f) sortBy, limit 1000, slowest of {} members x 2 orders, {label}, {who}", members.len()),
+            format!("{:.0} ms/query", worst.0),
+            "<= 300 ms",
+            Some(worst.0 <= 300.0),
+            format!("slowest: {}; all (ms): {}", worst.1, all.join(", ")),
+        );
+        let (ms, len, _) = query_ms(&c, &json!({"limit": 1000}), runs * 3);
+        t.add(
+            format!("(f) a page of 1,000 rows, no filter, {label}, {who}"),
+            format!("{ms:.2} ms/query"),
+            "<= 5 ms",
+            Some(ms <= 5.0),
+            format!("first page, {:.2} MB of JSON", len as f64 / 1e6),
+        );
+        let (ms, _, _) = query_ms(&c, &json!({"startingOffset": sessions / 2, "limit": 1000}), runs);
+        t.add(format!("(f) a page of 1,000 rows at offset {}, {label}, {who}", sessions / 2), format!("{ms:.2} ms/query"), "(info)", None, "");
+        let indexed = json!({"filter": {"type": "Equals", "memberName": "namesData.userName", "value": "HVDEMO\\user000007"}});
+        let indexed =
+            if users.is_some() { indexed } else { json!({"filter": {"type": "Equals", "memberName": "namesData.userName", "value": "HVDEMO\\user00007"}}) };
+        let (_, _, page) = query_ms(&c, &indexed, 1);
+        let hits = page["results"].as_array().unwrap().len() + page["remainingCount"].as_u64().unwrap() as usize;
+        assert!(hits > 0, "{indexed}");
+        let method = CString::new("Session_Query").unwrap();
+        let text = CString::new(indexed.to_string()).unwrap();
+        let (round, rounds) = round();
+        let ms = ns_per_iter(round, rounds, || {
+            black_box(c.call(&method, black_box(&text), false));
+        }) / 1e6;
+        let target = users.is_some();
+        t.add(
+            format!("(f) indexed Equals namesData.userName, {label}, {who}"),
+            format!("{ms:.3} ms/query"),
+            if target { "<= 0.1 ms" } else { "(info)" },
+            target.then_some(ms <= 0.1),
+            format!("{hits} sessions of that user{}", if target { "" } else { "; the answer is a full page of 1,000 rows" }),
+        );
+        drop(c);
+        let n = if quick() { 1 } else { 3 };
+        let mut rates: Vec<f64> = (0..n).map(|_| scale_logoff(sessions, users)).collect();
+        rates.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let rate = rates[n / 2];
+        t.add(
+            format!("(f) LogoffSessionsForced, {}k ids of {label}, {who}", sessions / 10_000),
+            format!("{} items/s", si(rate)),
+            ">= 1M items/s",
+            Some(rate >= 1e6),
+            format!("median of {n} runs on fresh worlds (every tenth session; request text parsed, checked, one event per item)"),
+        );
+    }
+}
+
+/// The members `sortBy` is measured on.
+const SORT_MEMBERS: [&str; 28] = [
+    "id",
+    "namesData.userName",
+    "namesData.machineOrRDSServerName",
+    "namesData.machineOrRDSServerDNS",
+    "namesData.desktopName",
+    "namesData.desktopType",
+    "namesData.desktopSource",
+    "namesData.farmName",
+    "namesData.clientName",
+    "namesData.clientAddress",
+    "namesData.clientType",
+    "namesData.applicationNames",
+    "referenceData.user",
+    "referenceData.groups",
+    "referenceData.accessGroup",
+    "referenceData.desktop",
+    "referenceData.farm",
+    "referenceData.machine",
+    "referenceData.rdsServer",
+    "sessionData.sessionType",
+    "sessionData.sessionProtocol",
+    "sessionData.sessionState",
+    "sessionData.startTime",
+    "sessionData.disconnectTime",
+    "sessionData.lastSessionDurationMS",
+    "sessionData.brokeredRemotely",
+    "sessionData.resourcedRemotely",
+    "sessionData.idleDuration",
+];
 
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
@@ -572,6 +781,9 @@ fn main() {
     }
     if wanted("d") || wanted("e") {
         bench_million(&mut t, wanted("d"), wanted("e"));
+    }
+    if wanted("f") {
+        bench_scale(&mut t);
     }
     println!();
     println!(

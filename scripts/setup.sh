@@ -7,8 +7,10 @@
 set -euo pipefail
 
 DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev \
-  librust-thiserror-dev librust-proptest+default-dev"
-TOOLS="cbindgen valgrind g++ gcc make python3-pytest"
+  librust-thiserror-dev librust-proptest+default-dev \
+  librust-tokio-dev librust-hyper-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
+  librust-percent-encoding-dev"
+TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
 
 need=()
 for p in $DEBIAN_CRATES $TOOLS; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of hvapi, doing its own set-up first (Debian crates, cbindgen, valgrind,
 # pytest, PowerShell 7.6.9 and Pester 6.2.0): the header drift check, the Rust unit, contract,
-# fuzz and stress tests, the C program as C and C++ under valgrind, the Python package's tests,
-# and the PowerShell module's Pester tests in real pwsh.
+# fuzz and stress tests, the REST server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0,
+# every answer checked against the OpenAPI file in ../shared/reference), the C program as C
+# and C++ under valgrind, the Python package's tests, and the PowerShell module's Pester tests
+# in real pwsh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -19,7 +21,7 @@ if cargo fmt --version >/dev/null 2>&1; then
   suite "formatting (cargo fmt --check)" cargo fmt --check
 fi
 suite "cargo build --release" cargo build --release --all-targets
-suite "cargo test --release (Rust unit, contract, fuzz, stress)" cargo test --release
+suite "cargo test --release (Rust unit, contract, fuzz, stress, REST server over loopback)" cargo test --release
 suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release
 if [ -x scripts/valgrind-stress.sh ]; then
   suite "FFI stress under valgrind" scripts/valgrind-stress.sh

@@ -59,6 +59,14 @@ impl Client {
         self.backend.describe()
     }
 
+    /// Another client on this client's federation, signed in as the administrator
+    /// `domain\user` (the REST server's login). Only the embedded backend can do this; a
+    /// login that matches no administrator is `InvalidCredentials`.
+    pub fn sign_in(&self, user: &str, domain: &str, password: Option<&str>) -> Result<Client, Fault> {
+        let embedded = self.embedded().ok_or_else(|| Fault::unexpected("only the embedded backend can sign another administrator in"))?;
+        Ok(Client { backend: Box::new(embedded.sign_in(user, domain, password)?) })
+    }
+
     /// The embedded federation behind this client, if that is its backend.
     pub fn embedded(&self) -> Option<&Embedded> {
         self.backend.as_embedded()

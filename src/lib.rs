@@ -22,6 +22,7 @@ pub mod client;
 pub mod fault;
 pub mod ffi;
 pub mod model;
+pub mod rest;
 pub mod service;
 
 pub use client::Client;

@@ -170,3 +170,46 @@ fn events_oldest_first_and_filtered() {
     assert_eq!(newest["results"][0]["type"], "ADMIN_DESKTOP_SESSION_DISCONNECTED");
     assert_eq!(newest["remainingCount"], 2);
 }
+
+/// The Between filter (an extension): inclusive at both ends, numbers as numbers, strings
+/// (and times) as strings, a missing member never passes, arrays pass on any element.
+#[test]
+fn between() {
+    let c = fixture().open();
+    let between = |member: &str, from: Value, to: Value| json!({"type": "Between", "memberName": member, "fromValue": from, "toValue": to});
+    let start = between("sessionData.startTime", json!("2026-11-22T07:00:00Z"), json!("2026-11-22T08:00:00Z"));
+    assert_eq!(ids(&q(&c, json!({ "filter": start }))), ["Session/ic1", "Session/ic2"], "inclusive at both ends");
+    assert_eq!(ids(&q(&c, json!({"filter": between("sessionData.lastSessionDurationMS", json!(1_800_000), json!(1.8e6))}))), ["Session/ic2"]);
+    assert_eq!(ids(&q(&c, json!({"filter": between("sessionData.lastSessionDurationMS", json!(0), json!(1_799_999))}))), Vec::<String>::new());
+    assert_eq!(ids(&q(&c, json!({"filter": between("namesData.applicationNames", json!("Excel"), json!("Excel"))}))), ["Session/app"], "any element");
+    assert_eq!(ids(&q(&c, json!({"filter": between("namesData.userName", json!("CORP\\b"), json!("CORP\\c"))}))), ["Session/ic2", "Session/rds"]);
+    assert_eq!(
+        ids(&q(&c, json!({"filter": between("namesData.userName", json!("corp\\a"), json!("corp\\z"))}))),
+        Vec::<String>::new(),
+        "strings compare exactly"
+    );
+    assert_eq!(ids(&q(&c, json!({"filter": between("namesData.clientName", json!(""), json!("~"))}))), ["Session/ic1"], "a missing member never passes");
+    assert_eq!(ids(&q(&c, json!({"filter": between("namesData.userName", json!("CORP\\z"), json!("CORP\\a"))}))), Vec::<String>::new(), "an empty range");
+    let not = json!({"type": "Not", "filter": between("namesData.clientName", json!("A"), json!("Z"))});
+    assert_eq!(ids(&q(&c, json!({ "filter": not }))).len(), 7, "Not of a missing member passes");
+    for bad in [
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "fromValue": 1}),
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "toValue": 1}),
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "fromValue": 1, "toValue": "2"}),
+        json!({"type": "Between", "memberName": "sessionData.brokeredRemotely", "fromValue": false, "toValue": true}),
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "fromValue": null, "toValue": 2}),
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "fromValue": [1], "toValue": [2]}),
+        json!({"type": "Between", "memberName": "sessionData.idleDuration", "value": 1, "fromValue": 1, "toValue": 2}),
+        json!({"type": "Between", "memberName": "nope", "fromValue": 1, "toValue": 2}),
+        json!({"type": "Between", "fromValue": 1, "toValue": 2}),
+    ] {
+        assert_fault(call(&c, "Session_Query", json!({ "filter": bad })), "InvalidArgument", json!({"parameterName": "filter"}));
+    }
+    let sites = call(&c, "Inventory_Query", json!({"entityType": "Site", "filter": between("name", json!("A"), json!("F"))})).unwrap();
+    assert_eq!(ids(&sites), ["Site/east"]);
+    call(&c, "Session_Logoff", json!({"id": "Session/ic1"})).unwrap();
+    call(&c, "Session_Logoff", json!({"id": "Session/vc"})).unwrap();
+    call(&c, "Session_Logoff", json!({"id": "Session/rds"})).unwrap();
+    let events = call(&c, "Event_Query", json!({"filter": between("id", json!(2), json!(3))})).unwrap();
+    assert_eq!(ids(&events), ["2", "3"]);
+}

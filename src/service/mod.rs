@@ -44,13 +44,13 @@ impl Request {
 pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Json, Fault> {
     match request {
         Request::SummaryView { id } => session::get_local_summary_view(f, admin, id).map(|v| json(&v)),
-        Request::SessionQuery(q) => session::query(f, admin, q).map(|v| json(&v)),
+        Request::SessionQuery(q) => session::query(f, admin, q),
         Request::HomeSiteGet { id } => user_home_site::get(f, admin, id).map(|v| json(&v)),
         Request::HomeSiteGetInfos { ids } => user_home_site::get_infos(f, admin, ids).map(|v| json(&v)),
         Request::HomeSiteList { user_or_group } => user_home_site::list(f, admin, user_or_group).map(|v| json(&v)),
         Request::HomeSiteResolve { user, entitlement, kind } => user_home_site::resolve(f, admin, user, entitlement, *kind).map(|v| json(&v)),
-        Request::InventoryQuery { entity_type, query } => inventory::inventory_query(f, admin, entity_type, query).map(|v| json(&v)),
-        Request::EventQuery(q) => inventory::event_query(f, admin, q).map(|v| json(&v)),
+        Request::InventoryQuery { entity_type, query } => inventory::inventory_query(f, admin, entity_type, query),
+        Request::EventQuery(q) => inventory::event_query(f, admin, q),
         Request::Sessions { .. } | Request::HomeSiteCreate(_) | Request::HomeSiteDelete { .. } => {
             Err(Fault::unexpected("a write request was sent down the read path"))
         }

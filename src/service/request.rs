@@ -7,7 +7,7 @@ use crate::model::id::IdType;
 use crate::model::objects::UserHomeSiteBase;
 use crate::model::reader::Obj;
 use crate::service::method::Method::{self, *};
-use crate::service::query::{self, Query, EVENT_FIELDS, INVENTORY, QUERY_KEYS, SESSION_FIELDS};
+use crate::service::query::{self, Query, EVENT_MEMBERS, INVENTORY_TYPES, QUERY_KEYS, SESSION_MEMBERS};
 use serde_json::Value;
 
 /// What a session write does.
@@ -143,22 +143,22 @@ impl Request {
             }
             SessionQuery => {
                 o.only(&QUERY_KEYS)?;
-                Request::SessionQuery(query::parse(&o, &SESSION_FIELDS)?)
+                Request::SessionQuery(query::parse(&o, &SESSION_MEMBERS)?)
             }
             EventQuery => {
                 o.only(&QUERY_KEYS)?;
-                Request::EventQuery(query::parse(&o, &EVENT_FIELDS)?)
+                Request::EventQuery(query::parse(&o, &EVENT_MEMBERS)?)
             }
             InventoryQuery => {
                 let mut keys = QUERY_KEYS.to_vec();
                 keys.push("entityType");
                 o.only(&keys)?;
                 let ty = o.str("entityType")?;
-                let (entity_type, fields) = INVENTORY.iter().find(|(t, _)| *t == ty).ok_or_else(|| {
-                    let names: Vec<_> = INVENTORY.iter().map(|(t, _)| *t).collect();
-                    Fault::invalid_argument("entityType", format!("entityType must be one of {}, not {ty:?}.", names.join(", ")))
-                })?;
-                Request::InventoryQuery { entity_type, query: query::parse(&o, fields)? }
+                let (entity_type, fields) = INVENTORY_TYPES
+                    .iter()
+                    .find_map(|&t| Some((t, query::inventory_fields(t)?)).filter(|_| t == ty))
+                    .ok_or_else(|| Fault::invalid_argument("entityType", format!("entityType must be one of {}, not {ty:?}.", INVENTORY_TYPES.join(", "))))?;
+                Request::InventoryQuery { entity_type, query: query::parse(&o, &fields)? }
             }
             UserHomeSiteCreate => {
                 o.only(&["base"])?;

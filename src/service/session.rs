@@ -9,8 +9,9 @@ use crate::model::time::{self, Timestamp};
 use crate::service::event::{events, Operation};
 use crate::service::method::Method;
 use crate::service::privilege::{self, rule, Rule};
-use crate::service::query::{self, Filter, Query};
+use crate::service::query::{self, Filter, Query, SESSION_MEMBERS};
 use crate::service::request::SessionOp;
+use crate::service::{json, Json};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -251,18 +252,33 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
 
 /// Session_Query: local sessions, all of them with the federation privilege, otherwise those
 /// in access groups the caller may view.
-pub fn query(f: &Federation, admin: Ix, q: &Query) -> Result<Value, Fault> {
+pub fn query(f: &Federation, admin: Ix, q: &Query) -> Result<Json, Fault> {
     let rule = rule(Method::SessionQuery);
     privilege::require_anywhere(f, admin, rule)?;
     let all = privilege::holds_federation(f, admin, rule);
     let visible = if all { Vec::new() } else { privilege::visible_access_groups(f, admin, rule) };
-    let shown = |s: &Session| f.is_local(s) && (all || visible[f.session_access_group(s) as usize]);
-    let make = |&ix: &Ix| serde_json::to_value(summary_view(f, f.sessions.get(ix))).expect("views serialize");
-    Ok(match q.filter.as_ref().and_then(|flt| candidates(f, flt)) {
+    // Whether a desktop's or farm's sessions are rows: local, and in a group the caller may view.
+    let shows = |pod: Ix, ag: Ix| Some(pod) == f.local_pod && (all || visible[ag as usize]);
+    let desktops: Vec<bool> = f.desktops.items.iter().map(|d| shows(d.pod, d.access_group)).collect();
+    let farms: Vec<bool> = f.farms.items.iter().map(|fm| shows(fm.pod, fm.access_group)).collect();
+    let shown = |s: &Session| match s.resource {
+        Resource::Desktop(d) => desktops[d as usize],
+        Resource::Farm(fm) => farms[fm as usize],
+    };
+    let page = match q.filter.as_ref().and_then(|flt| candidates(f, flt)) {
         // A filter pinned to users: only their sessions can match (by index, not by scan).
-        Some(ixs) => query::run(q, ixs.into_iter().filter(|&ix| shown(f.sessions.get(ix))), make),
-        None => query::run(q, f.sessions.iter().filter(|(_, s)| shown(s)).map(|(ix, _)| ix), make),
-    })
+        Some(ixs) => {
+            let rows = ixs.into_iter().map(|ix| (ix, f.sessions.get(ix))).filter(|(_, s)| shown(s));
+            query::run(q, &SESSION_MEMBERS, f, rows, None)?
+        }
+        None => {
+            let on =
+                |shows: &[bool], r: fn(Ix) -> Resource| shows.iter().enumerate().filter(|(_, &s)| s).map(|(i, _)| f.sessions_on(r(i as Ix))).sum::<usize>();
+            let count = on(&desktops, Resource::Desktop) + on(&farms, Resource::Farm);
+            query::run(q, &SESSION_MEMBERS, f, f.sessions.iter().filter(|(_, s)| shown(s)), Some(count))?
+        }
+    };
+    Ok(json(&page))
 }
 
 /// Sessions that can match `filter`, in store order, when an Equals on the user pins it down.
@@ -277,6 +293,7 @@ fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
                 "referenceData.user" => f.users_and_groups.find(v),
                 _ => return None,
             };
+            // A user's list is in no particular order; rows come in store order.
             let mut ixs = user.map(|u| f.users_and_groups.get(u).sessions.clone()).unwrap_or_default();
             ixs.sort_unstable();
             Some(ixs)

@@ -252,6 +252,7 @@ pub fn build(c: Counts) -> Federation {
                 disconnect: (state == SessionState::Disconnected).then_some(start + 1800),
                 idle_minutes: Some((n % 45) as u32),
                 client: Some(Box::new(client)),
+                user_pos: 0,
             };
             f.add_session(s);
         }

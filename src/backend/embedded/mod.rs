@@ -1,6 +1,9 @@
-//! The embedded backend: a simulated pod federation in memory, owned by one client. A
-//! read-write lock makes every call safe from any thread: reads share it, writes (which also
-//! record events) take it alone, so a batch is atomic with respect to other calls.
+//! The embedded backend: a simulated pod federation in memory and the administrator who calls
+//! it. A client opened from a configuration owns its federation (contract 6: two clients never
+//! share state); [`Embedded::sign_in`] gives another caller on the *same* federation, which is
+//! how the REST server serves several administrators from one world. A read-write lock makes
+//! every call safe from any thread: reads share it, writes (which also record events) take it
+//! alone, so a batch is atomic with respect to other calls.
 
 pub mod demo;
 pub mod store;
@@ -13,7 +16,7 @@ use crate::model::time;
 use crate::service::privilege::PrivilegeSet;
 use crate::service::{self, Json, Method, Request};
 use serde_json::Value;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use store::{Admin, Federation, Ix, Permission, PermissionScope};
 
 /// The built-in administrator's name; it holds every privilege on `AccessGroup/root` and on
@@ -23,7 +26,8 @@ pub const BUILTIN_ADMIN: &str = "administrator";
 pub const DEFAULT_DOMAIN: &str = "HORIZON";
 
 pub struct Embedded {
-    federation: RwLock<Federation>,
+    /// Shared only by callers made with [`Embedded::sign_in`].
+    federation: Arc<RwLock<Federation>>,
     /// The signed-in administrator (index into the federation's admins).
     admin: Ix,
 }
@@ -53,8 +57,24 @@ impl Embedded {
             }
             _ => demo::build(demo::Counts::parse(&Obj::nested(config.req("demo")?, "demo".into(), "DemoCounts")?)?),
         };
-        let admin = sign_in(&mut f, config)?;
-        Ok(Embedded { federation: RwLock::new(f), admin })
+        let builtin = add_builtin_admin(&mut f);
+        let admin = match config.get("login") {
+            None => builtin,
+            Some(login) => {
+                let l = Obj::nested(login, "login".into(), "Login")?;
+                l.only(&["user", "domain", "password"])?;
+                find_admin(&f, l.str("user")?, l.str("domain")?, l.opt_str("password")?)?
+            }
+        };
+        Ok(Embedded { federation: Arc::new(RwLock::new(f)), admin })
+    }
+
+    /// Another caller on this same federation: the administrator `domain\user` (with
+    /// `password`), matched as a `login` at open is (README, "Login"); no match is
+    /// `InvalidCredentials`. What one caller changes, the other sees.
+    pub fn sign_in(&self, user: &str, domain: &str, password: Option<&str>) -> Result<Embedded, Fault> {
+        let admin = find_admin(&self.read(), user, domain, password)?;
+        Ok(Embedded { federation: Arc::clone(&self.federation), admin })
     }
 
     /// Shared access to the federation (for direct Rust callers and benchmarks).
@@ -97,33 +117,31 @@ impl Backend for Embedded {
     }
 }
 
-/// Resolves the `login` (or, without one, the built-in administrator) to an admin of the
-/// federation. The built-in administrator lives in the world's domain (that of its first user
-/// or group); a world admin of the same name and domain takes its place.
-fn sign_in(f: &mut Federation, config: &Obj) -> Result<Ix, Fault> {
+/// Makes sure the built-in administrator exists and returns it. It lives in the world's domain
+/// (that of its first user or group); a world admin of the same name and domain takes its place.
+fn add_builtin_admin(f: &mut Federation) -> Ix {
     let domain: Box<str> = f.users_and_groups.items.first().map_or(DEFAULT_DOMAIN.into(), |u| u.domain.clone());
     let is_builtin = |a: &Admin| a.name.eq_ignore_ascii_case(BUILTIN_ADMIN) && a.domain.eq_ignore_ascii_case(&domain);
-    let builtin = match f.admins.iter().position(is_builtin) {
-        Some(i) => i,
-        None => {
-            let root = f.access_groups.find(world::ROOT_ACCESS_GROUP).expect("root exists");
-            let all = PrivilegeSet::ALL;
-            f.admins.push(Admin {
-                name: BUILTIN_ADMIN.into(),
-                domain: domain.clone(),
-                password: None,
-                permissions: vec![
-                    Permission { role: "Administrators".into(), privileges: all, scope: PermissionScope::AccessGroup(root) },
-                    Permission { role: "Administrators".into(), privileges: all, scope: PermissionScope::Federation },
-                ],
-            });
-            f.admins.len() - 1
-        }
-    };
-    let Some(login) = config.get("login") else { return Ok(builtin as Ix) };
-    let l = Obj::nested(login, "login".into(), "Login")?;
-    l.only(&["user", "domain", "password"])?;
-    let (user, domain, password) = (l.str("user")?, l.str("domain")?, l.opt_str("password")?);
+    if let Some(i) = f.admins.iter().position(is_builtin) {
+        return i as Ix;
+    }
+    let root = f.access_groups.find(world::ROOT_ACCESS_GROUP).expect("root exists");
+    let all = PrivilegeSet::ALL;
+    f.admins.push(Admin {
+        name: BUILTIN_ADMIN.into(),
+        domain,
+        password: None,
+        permissions: vec![
+            Permission { role: "Administrators".into(), privileges: all, scope: PermissionScope::AccessGroup(root) },
+            Permission { role: "Administrators".into(), privileges: all, scope: PermissionScope::Federation },
+        ],
+    });
+    (f.admins.len() - 1) as Ix
+}
+
+/// The admin a login names: by name and domain without regard to case, and by password when
+/// the admin has one; otherwise `InvalidCredentials`.
+fn find_admin(f: &Federation, user: &str, domain: &str, password: Option<&str>) -> Result<Ix, Fault> {
     f.admins
         .iter()
         .position(|a| a.name.eq_ignore_ascii_case(user) && a.domain.eq_ignore_ascii_case(domain) && a.password.as_deref().map_or(true, |p| Some(p) == password))

@@ -321,7 +321,8 @@ pub struct UserOrGroup {
     pub global_application_entitlements: Vec<Ix>,
     /// Home-site configurations made directly on this user or group (slots in `home_sites`).
     pub home_sites: Vec<Ix>,
-    /// Users only: their live sessions.
+    /// Users only: their live sessions, in no particular order (a session's `user_pos` is its
+    /// place here, so that ending one is O(1) however many sessions the user holds).
     pub sessions: Vec<Ix>,
 }
 
@@ -432,6 +433,8 @@ pub struct Session {
     pub disconnect: Option<Timestamp>,
     pub idle_minutes: Option<u32>,
     pub client: Option<Box<SessionClient>>,
+    /// Its place in its user's `sessions` (kept by `add_session` and `take_session`).
+    pub user_pos: u32,
 }
 
 /// What a home-site configuration applies to.
@@ -520,6 +523,10 @@ pub struct Federation {
     pub pods: Table<Pod>,
     pub access_groups: Table<AccessGroup>,
     pub users_and_groups: Table<UserOrGroup>,
+    /// Live sessions per desktop and per farm (by index), kept by `add_session` and
+    /// `take_session`: an unfiltered query counts its rows from them, not by a scan.
+    pub desktop_sessions: Vec<u32>,
+    pub farm_sessions: Vec<u32>,
     /// `DOMAIN\name`, lower-cased → user or group.
     pub by_name: HashMap<String, Ix>,
     pub global_entitlements: Table<Entitlement>,
@@ -614,24 +621,49 @@ impl Federation {
         false
     }
 
-    /// Adds a session and indexes it under its user.
-    pub fn add_session(&mut self, session: Session) -> Option<Ix> {
-        let user = session.user;
+    /// Adds a session and indexes it under its user and its desktop or farm.
+    pub fn add_session(&mut self, mut session: Session) -> Option<Ix> {
+        let (user, resource) = (session.user, session.resource);
+        session.user_pos = self.users_and_groups.get(user).sessions.len() as u32;
         let id: Box<str> = session.id.clone();
         let ix = self.sessions.insert(&id, session)?;
         self.users_and_groups.get_mut(user).sessions.push(ix);
+        *self.resource_count(resource) += 1;
         Some(ix)
     }
 
-    /// Ends a session (it leaves the store and every index) and returns its record.
+    fn resource_count(&mut self, r: Resource) -> &mut u32 {
+        let (counts, at) = match r {
+            Resource::Desktop(d) => (&mut self.desktop_sessions, d as usize),
+            Resource::Farm(f) => (&mut self.farm_sessions, f as usize),
+        };
+        if counts.len() <= at {
+            counts.resize(at + 1, 0);
+        }
+        &mut counts[at]
+    }
+
+    /// Live sessions on a desktop or farm.
+    pub fn sessions_on(&self, r: Resource) -> usize {
+        let (counts, at) = match r {
+            Resource::Desktop(d) => (&self.desktop_sessions, d as usize),
+            Resource::Farm(f) => (&self.farm_sessions, f as usize),
+        };
+        counts.get(at).map_or(0, |&n| n as usize)
+    }
+
+    /// Ends a session (it leaves the store and every index) and returns its record. O(1):
+    /// the user's last session takes the ended one's place in the user's list.
     pub fn take_session(&mut self, ix: Ix) -> Session {
         let s = self.sessions.take(ix).expect("live slot");
         let list = &mut self.users_and_groups.get_mut(s.user).sessions;
-        // Indexes only grow, so a user's list is in ascending order.
-        let at = list.binary_search(&ix).ok().or_else(|| list.iter().position(|&x| x == ix));
-        if let Some(p) = at {
-            list.remove(p);
+        let at = s.user_pos as usize;
+        debug_assert_eq!(list.get(at), Some(&ix), "user_pos names the session's place");
+        list.swap_remove(at);
+        if let Some(&moved) = list.get(at) {
+            self.sessions.get_mut(moved).user_pos = at as u32;
         }
+        *self.resource_count(s.resource) -= 1;
         s
     }
 

@@ -315,6 +315,7 @@ fn load_sessions(w: &Obj, f: &mut Federation, now: Timestamp) -> Result<(), Faul
             },
             idle_minutes: o.opt_count("idleDuration", u32::MAX as u64)?.map(|v| v as u32),
             client: has_client.then(|| Box::new(client)),
+            user_pos: 0,
         };
         f.add_session(s).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
     }

@@ -1,0 +1,557 @@
+//! The REST layer's shared half: how the Horizon Server REST API's wire format
+//! (`shared/reference/horizon-rest-2512-subset.openapi.json`) maps onto the contract. The
+//! server ([`server`]) reads these tables to turn HTTP into contract calls and contract
+//! answers into HTTP; a REST *client* backend will read the same tables the other way. Nothing
+//! here decides a rule of the services: it renames, re-encodes and pages.
+//!
+//! - ids: on the wire an id is the key part of the contract id (`Session/pod-1-1-0000001` is
+//!   `pod-1-1-0000001`); the field says which type it is ([`Conv::Id`]).
+//! - faults ↔ HTTP statuses and `error_key`s: [`FAULT_HTTP`], one row per fault type.
+//! - fields: one table per wire object ([`SESSION_V1`], [`HOME_SITE_V1`], …), each row a wire
+//!   name, the contract member(s) it comes from and how the value is converted.
+//! - lists: `page`/`size`/`filter`/`sort_by`/`order_by` → the contract's query ([`ListParams`]).
+
+pub mod server;
+
+use crate::fault::Fault;
+use crate::model::id::{make_id, IdType};
+use crate::model::time;
+use crate::service::query;
+use serde_json::{json, Map, Value};
+
+// ---------------------------------------------------------------------------------------------
+// ids
+
+/// The wire form of a contract id: its key (`"Session/a/b"` → `"a/b"`).
+pub fn wire_id(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(_, key)| key)
+}
+
+/// The contract id of a wire id of type `ty`.
+pub fn contract_id(ty: IdType, key: &str) -> String {
+    make_id(ty, key)
+}
+
+// ---------------------------------------------------------------------------------------------
+// faults and HTTP statuses
+
+/// One row of the fault table: a contract fault type, the HTTP status it travels as and the
+/// `error_key` of its `APIError`. Both directions read it, so the mapping is lossless.
+pub struct FaultHttp {
+    pub fault_type: &'static str,
+    pub status: u16,
+    pub error_key: &'static str,
+}
+
+const fn fh(fault_type: &'static str, status: u16, error_key: &'static str) -> FaultHttp {
+    FaultHttp { fault_type, status, error_key }
+}
+
+/// Contract fault → HTTP status and `error_key`. A `PartialFailureFault` never travels as
+/// itself: a bulk call answers 200 with one `BulkItemResponseInfo` per item, each failed item
+/// carrying its own fault's row.
+pub const FAULT_HTTP: [FaultHttp; 9] = [
+    fh("EntityNotFound", 404, "hvapi.fault.entity_not_found"),
+    fh("InsufficientPermission", 403, "hvapi.fault.insufficient_permission"),
+    fh("InvalidArgument", 400, "hvapi.fault.invalid_argument"),
+    fh("InvalidType", 400, "hvapi.fault.invalid_type"),
+    fh("InvalidRequest", 400, "hvapi.fault.invalid_request"),
+    fh("InvalidState", 409, "hvapi.fault.invalid_state"),
+    fh("UnexpectedFault", 500, "hvapi.fault.unexpected"),
+    fh("InvalidCredentials", 401, "hvapi.fault.invalid_credentials"),
+    fh("PartialFailureFault", 200, "hvapi.fault.partial_failure"),
+];
+
+/// The row of a fault.
+pub fn fault_http(fault: &Fault) -> &'static FaultHttp {
+    let t = fault.type_name();
+    FAULT_HTTP.iter().find(|r| r.fault_type == t).expect("every fault type has a row")
+}
+
+/// Errors of the HTTP layer itself, which no contract call produced.
+pub mod http_error {
+    pub const NOT_AUTHENTICATED: (u16, &str) = (401, "hvapi.rest.not_authenticated");
+    pub const TOKEN_EXPIRED: (u16, &str) = (401, "hvapi.rest.token_expired");
+    pub const INVALID_REFRESH_TOKEN: (u16, &str) = (400, "hvapi.rest.invalid_refresh_token");
+    pub const BAD_REQUEST: (u16, &str) = (400, "hvapi.rest.bad_request");
+    pub const NOT_FOUND: (u16, &str) = (404, "hvapi.rest.not_found");
+    pub const METHOD_NOT_ALLOWED: (u16, &str) = (405, "hvapi.rest.method_not_allowed");
+    pub const CPA_NOT_INITIALIZED: (u16, &str) = (409, "hvapi.rest.cpa_not_initialized");
+    pub const BODY_TOO_LARGE: (u16, &str) = (413, "hvapi.rest.body_too_large");
+    pub const TOO_MANY_REQUESTS: (u16, &str) = (429, "hvapi.rest.too_many_requests");
+    pub const NOT_SUPPORTED: (u16, &str) = (501, "hvapi.rest.not_supported");
+}
+
+/// The `APIError` body of a fault.
+pub fn api_error(fault: &Fault) -> Value {
+    json!({"error_key": fault_http(fault).error_key, "error_message": fault.to_string()})
+}
+
+// ---------------------------------------------------------------------------------------------
+// fields
+
+/// How a value crosses between contract and wire.
+#[derive(Debug, Clone, Copy)]
+pub enum Conv {
+    /// The same JSON value.
+    Plain,
+    /// A contract id (or array of ids) ↔ its key.
+    Id(IdType),
+    /// An RFC 3339 time ↔ epoch milliseconds.
+    Time,
+    /// An enumeration: (contract value, wire value) pairs; a contract value not listed
+    /// becomes the second element, and a wire value maps back to the first pair naming it.
+    Enum(&'static [(&'static str, &'static str)], &'static str),
+    /// A constant wire value, present when the contract member is (not filterable).
+    Const(&'static str),
+}
+
+/// One wire field: its name (a dotted name nests: `client_data.name`), the contract members
+/// it is read from (the first present one wins) and their conversions. A field with one
+/// member and no constant can be filtered and sorted on, unless it is `joined` (read from a
+/// row the server joins to the contract's, which the contract's query cannot see); the
+/// others are rendered only.
+pub struct Field {
+    pub wire: &'static str,
+    pub from: &'static [(&'static str, Conv)],
+    pub joined: bool,
+}
+
+const fn f(wire: &'static str, from: &'static [(&'static str, Conv)]) -> Field {
+    Field { wire, from, joined: false }
+}
+
+const fn joined(wire: &'static str, from: &'static [(&'static str, Conv)]) -> Field {
+    Field { wire, from, joined: true }
+}
+
+use Conv::*;
+
+/// Contract `clientType` → `ClientData.type` (the demo writes `HTML5` for the HTML Access client).
+const CLIENT_TYPES: &[(&str, &str)] = &[
+    ("WINDOWS", "WINDOWS"),
+    ("MAC", "MAC"),
+    ("HTML5", "HTMLACCESS"),
+    ("HTMLACCESS", "HTMLACCESS"),
+    ("LINUX", "LINUX"),
+    ("IOS", "IOS"),
+    ("ANDROID", "ANDROID"),
+];
+/// Contract `desktopSource` → `desktop_pool_or_farm_source`.
+const DESKTOP_SOURCES: &[(&str, &str)] = &[
+    ("INSTANT_CLONE_ENGINE", "INSTANT_CLONE"),
+    ("VIEW_COMPOSER", "LINKED_CLONE"),
+    ("VIRTUAL_CENTER", "VIRTUAL_CENTER"),
+    ("UNMANAGED", "UNMANAGED"),
+    ("RDS", "RDS"),
+];
+
+/// `SessionInfo` (`/inventory/v1/sessions`) ← `SessionLocalSummaryView`.
+pub const SESSION_V1: &[Field] = &[
+    f("id", &[("id", Id(IdType::Session))]),
+    f("user_id", &[("referenceData.user", Id(IdType::UserOrGroup))]),
+    f("access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))]),
+    f("desktop_pool_id", &[("referenceData.desktop", Id(IdType::Desktop))]),
+    f("farm_id", &[("referenceData.farm", Id(IdType::Farm))]),
+    f("machine_id", &[("referenceData.machine", Id(IdType::Machine))]),
+    f("rds_server_id", &[("referenceData.rdsServer", Id(IdType::RDSServer))]),
+    f("session_type", &[("sessionData.sessionType", Plain)]),
+    f("session_protocol", &[("sessionData.sessionProtocol", Plain)]),
+    f("session_state", &[("sessionData.sessionState", Plain)]),
+    f("start_time", &[("sessionData.startTime", Time)]),
+    f("disconnected_time", &[("sessionData.disconnectTime", Time)]),
+    f("last_session_duration_ms", &[("sessionData.lastSessionDurationMS", Plain)]),
+    f("brokered_remotely", &[("sessionData.brokeredRemotely", Plain)]),
+    f("resourced_remotely", &[("sessionData.resourcedRemotely", Plain)]),
+    f("idle_duration", &[("sessionData.idleDuration", Plain)]),
+    f("application_names", &[("namesData.applicationNames", Plain)]),
+    f("client_data.name", &[("namesData.clientName", Plain)]),
+    f("client_data.address", &[("namesData.clientAddress", Plain)]),
+    f("client_data.type", &[("namesData.clientType", Enum(CLIENT_TYPES, "OTHER"))]),
+];
+
+/// `SessionInfoV7` (`/inventory/v7/sessions`): every `SessionInfo` field and these.
+pub const SESSION_V7_EXTRA: &[Field] = &[
+    f("user_name", &[("namesData.userName", Plain)]),
+    f("groups", &[("referenceData.groups", Id(IdType::UserOrGroup))]),
+    f("machine_or_rds_server_name", &[("namesData.machineOrRDSServerName", Plain)]),
+    f("machine_or_rds_server_dns", &[("namesData.machineOrRDSServerDNS", Plain)]),
+    f("desktop_pool_or_farm_name", &[("namesData.desktopName", Plain), ("namesData.farmName", Plain)]),
+    f("desktop_pool_or_farm_type", &[("namesData.desktopType", Plain), ("namesData.farmName", Const("RDS"))]),
+    f("desktop_pool_or_farm_source", &[("namesData.desktopSource", Enum(DESKTOP_SOURCES, "UNKNOWN")), ("namesData.farmName", Const("RDS"))]),
+];
+
+/// `GlobalSessionInfo` (`/inventory/v1/global-sessions`) ← `SessionLocalSummaryView` joined
+/// with the inventory's row of its pod (`pod`; choose pods with the query parameters).
+pub const GLOBAL_SESSION: &[Field] = &[
+    f("id", &[("id", Id(IdType::Session))]),
+    f("user_id", &[("referenceData.user", Id(IdType::UserOrGroup))]),
+    joined("pod_id", &[("pod.id", Id(IdType::Pod))]),
+    joined("brokering_pod_id", &[("pod.id", Id(IdType::Pod))]),
+    joined("site_id", &[("pod.site", Id(IdType::Site))]),
+    f("local_access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))]),
+    f("desktop_pool_id", &[("referenceData.desktop", Id(IdType::Desktop))]),
+    f("farm_id", &[("referenceData.farm", Id(IdType::Farm))]),
+    f("machine_id", &[("referenceData.machine", Id(IdType::Machine))]),
+    f("rds_server_id", &[("referenceData.rdsServer", Id(IdType::RDSServer))]),
+    f("session_type", &[("sessionData.sessionType", Plain)]),
+    f("session_protocol", &[("sessionData.sessionProtocol", Plain)]),
+    f("session_state", &[("sessionData.sessionState", Plain)]),
+    f("start_time", &[("sessionData.startTime", Time)]),
+    f("disconnected_time", &[("sessionData.disconnectTime", Time)]),
+    f("last_session_duration_ms", &[("sessionData.lastSessionDurationMS", Plain)]),
+    f("brokered_remotely", &[("sessionData.brokeredRemotely", Plain)]),
+    f("resourced_remotely", &[("sessionData.resourcedRemotely", Plain)]),
+    f("idle_duration", &[("sessionData.idleDuration", Plain)]),
+    f("application_names", &[("namesData.applicationNames", Plain)]),
+    f("desktop_pool_or_farm_name", &[("namesData.desktopName", Plain), ("namesData.farmName", Plain)]),
+    f("desktop_pool_or_farm_type", &[("namesData.desktopType", Plain), ("namesData.farmName", Const("RDS"))]),
+    f("desktop_pool_or_farm_source", &[("namesData.desktopSource", Enum(DESKTOP_SOURCES, "UNKNOWN")), ("namesData.farmName", Const("RDS"))]),
+    f("machine_or_rds_server_dns_name", &[("namesData.machineOrRDSServerDNS", Plain)]),
+    f("client_data.name", &[("namesData.clientName", Plain)]),
+    f("client_data.address", &[("namesData.clientAddress", Plain)]),
+    f("client_data.type", &[("namesData.clientType", Enum(CLIENT_TYPES, "OTHER"))]),
+];
+
+/// `HomeSiteInfo` (`/federation/v1/home-sites`) ← `UserHomeSiteInfo`.
+pub const HOME_SITE_V1: &[Field] = &[
+    f("id", &[("id", Id(IdType::UserHomeSite))]),
+    f("ad_user_or_group_id", &[("base.userOrGroup", Id(IdType::UserOrGroup))]),
+    f("site_id", &[("base.site", Id(IdType::Site))]),
+    f("global_desktop_entitlement_id", &[("base.globalEntitlement", Id(IdType::GlobalEntitlement))]),
+    f("global_application_entitlement_id", &[("base.globalApplicationEntitlement", Id(IdType::GlobalApplicationEntitlement))]),
+];
+
+/// `HomeSiteInfoV2` (`/federation/v2/home-sites`): every `HomeSiteInfo` field and these, read
+/// from the info joined with the inventory rows of its user or group (`owner`) and site.
+pub const HOME_SITE_V2_EXTRA: &[Field] = &[
+    f("user_name", &[("owner.name", Plain)]),
+    f("domain", &[("owner.domain", Plain)]),
+    f("group", &[("owner.group", Plain)]),
+    f("site_name", &[("siteRow.name", Plain)]),
+];
+
+/// `SiteInfo` ← the inventory's Site row joined with its pods (`pods`, ids).
+pub const SITE: &[Field] = &[f("id", &[("id", Id(IdType::Site))]), f("name", &[("name", Plain)]), f("pods", &[("pods", Id(IdType::Pod))])];
+
+/// `PodInfo` ← the inventory's Pod row and whether it is the local pod (`localPod`).
+pub const POD: &[Field] =
+    &[f("id", &[("id", Id(IdType::Pod))]), f("name", &[("name", Plain)]), f("site_id", &[("site", Id(IdType::Site))]), f("local_pod", &[("localPod", Plain)])];
+
+/// `GlobalDesktopEntitlementSummary` / `GlobalApplicationEntitlementSummary` ← the inventory's
+/// GlobalEntitlement / GlobalApplicationEntitlement row.
+pub const GLOBAL_DESKTOP_ENTITLEMENT: &[Field] =
+    &[f("id", &[("id", Id(IdType::GlobalEntitlement))]), f("name", &[("name", Plain)]), f("display_name", &[("name", Plain)])];
+pub const GLOBAL_APPLICATION_ENTITLEMENT: &[Field] =
+    &[f("id", &[("id", Id(IdType::GlobalApplicationEntitlement))]), f("name", &[("name", Plain)]), f("display_name", &[("name", Plain)])];
+/// The `…Info` forms add the member counts (`userCount`, `groupCount`, joined from the
+/// inventory's UserOrGroup rows).
+pub const ENTITLEMENT_INFO_EXTRA: &[Field] = &[f("user_count", &[("userCount", Plain)]), f("group_count", &[("groupCount", Plain)])];
+
+/// `ADUserOrGroupSummary` ← the inventory's UserOrGroup row (`displayName` is `DOMAIN\name`).
+pub const AD_USER_OR_GROUP: &[Field] = &[
+    f("id", &[("id", Id(IdType::UserOrGroup))]),
+    f("name", &[("name", Plain)]),
+    f("login_name", &[("name", Plain)]),
+    f("domain", &[("domain", Plain)]),
+    f("group", &[("group", Plain)]),
+    f("display_name", &[("displayName", Plain)]),
+    f("user_display_name", &[("name", Plain)]),
+];
+/// `ADUserOrGroupInfo` adds the groups it is an immediate member of (`memberOf`) and, for a
+/// group, its immediate members counted (`userCount`, `groupCount`).
+pub const AD_USER_OR_GROUP_INFO_EXTRA: &[Field] = &[
+    f("group_membership_ids", &[("memberOf", Id(IdType::UserOrGroup))]),
+    f("user_count", &[("userCount", Plain)]),
+    f("sub_group_count", &[("groupCount", Plain)]),
+];
+
+/// `AuditEventSummary` ← the contract's event object.
+pub const AUDIT_EVENT: &[Field] = &[
+    f("id", &[("id", Plain)]),
+    f("time", &[("time", Time)]),
+    f("type", &[("type", Plain)]),
+    f("severity", &[("severity", Plain)]),
+    f("message", &[("message", Plain)]),
+    f("user_id", &[("user", Id(IdType::UserOrGroup))]),
+    f("module", &[("type", Const("Broker"))]),
+];
+
+/// A wire object: its field tables, read in order.
+pub type Fields = &'static [&'static [Field]];
+
+pub const SESSIONS_V1: Fields = &[SESSION_V1];
+pub const SESSIONS_V7: Fields = &[SESSION_V1, SESSION_V7_EXTRA];
+pub const GLOBAL_SESSIONS: Fields = &[GLOBAL_SESSION];
+pub const HOME_SITES_V1: Fields = &[HOME_SITE_V1];
+pub const HOME_SITES_V2: Fields = &[HOME_SITE_V1, HOME_SITE_V2_EXTRA];
+pub const SITES: Fields = &[SITE];
+pub const PODS: Fields = &[POD];
+pub const GDE_SUMMARY: Fields = &[GLOBAL_DESKTOP_ENTITLEMENT];
+pub const GDE_INFO: Fields = &[GLOBAL_DESKTOP_ENTITLEMENT, ENTITLEMENT_INFO_EXTRA];
+pub const GAE_SUMMARY: Fields = &[GLOBAL_APPLICATION_ENTITLEMENT];
+pub const GAE_INFO: Fields = &[GLOBAL_APPLICATION_ENTITLEMENT, ENTITLEMENT_INFO_EXTRA];
+pub const AD_SUMMARY: Fields = &[AD_USER_OR_GROUP];
+pub const AD_INFO: Fields = &[AD_USER_OR_GROUP, AD_USER_OR_GROUP_INFO_EXTRA];
+pub const AUDIT_EVENTS: Fields = &[AUDIT_EVENT];
+
+fn all(fields: Fields) -> impl Iterator<Item = &'static Field> {
+    fields.iter().flat_map(|t| t.iter())
+}
+
+impl Conv {
+    /// Contract value → wire value.
+    pub fn to_wire(self, v: &Value) -> Value {
+        match (self, v) {
+            (Plain, v) => v.clone(),
+            (Id(_), Value::String(s)) => wire_id(s).into(),
+            (Id(ty), Value::Array(a)) => Value::Array(a.iter().map(|x| Id(ty).to_wire(x)).collect()),
+            (Time, Value::String(s)) => time::parse(s).map_or(Value::Null, |t| (t * 1000).into()),
+            (Enum(pairs, other), Value::String(s)) => pairs.iter().find(|p| p.0 == s).map_or(other, |p| p.1).into(),
+            (Const(c), _) => c.into(),
+            (_, v) => v.clone(),
+        }
+    }
+
+    /// Wire value → contract value, for filters. `None`: the value has the wrong kind.
+    pub fn to_contract(self, v: &Value) -> Option<Value> {
+        Some(match (self, v) {
+            (Plain, v) => v.clone(),
+            (Id(ty), Value::String(s)) => contract_id(ty, s).into(),
+            (Time, Value::Number(n)) => time::format(n.as_i64()?.div_euclid(1000)).into(),
+            (Enum(pairs, _), Value::String(s)) => pairs.iter().find(|p| p.1 == s).map_or(s.as_str(), |p| p.0).into(),
+            (Id(_) | Time | Enum(..) | Const(_), _) => return None,
+        })
+    }
+}
+
+/// Puts `v` at a dotted wire name.
+fn put(out: &mut Map<String, Value>, name: &str, v: Value) {
+    match name.split_once('.') {
+        None => {
+            out.insert(name.to_owned(), v);
+        }
+        Some((head, rest)) => {
+            let inner = out.entry(head.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = inner {
+                put(m, rest, v);
+            }
+        }
+    }
+}
+
+/// A contract object (possibly joined with other rows) as the wire object `fields` describe.
+/// Unset members are omitted, as the contract omits them.
+pub fn to_wire(fields: Fields, row: &Value) -> Value {
+    let mut out = Map::new();
+    for field in all(fields) {
+        let value = field.from.iter().find_map(|(path, conv)| query::member(row, path).map(|v| conv.to_wire(v)));
+        if let Some(v) = value.filter(|v| !v.is_null()) {
+            put(&mut out, field.wire, v);
+        }
+    }
+    Value::Object(out)
+}
+
+/// The filterable, sortable field of a wire name: its one contract member and conversion.
+fn member_of(fields: Fields, wire: &str) -> Option<(&'static str, Conv)> {
+    all(fields).find(|f| f.wire == wire).and_then(|f| match f.from {
+        [(path, conv)] if !matches!(conv, Const(_)) && !f.wire.contains('.') && !f.joined => Some((*path, *conv)),
+        _ => None,
+    })
+}
+
+/// The contract members a query over `fields` may name.
+pub fn contract_members(fields: Fields) -> Vec<&'static str> {
+    all(fields).filter_map(|f| member_of(fields, f.wire).map(|(p, _)| p)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// lists: paging, filters, sorting
+
+/// `size` must be 1 to this.
+pub const MAX_PAGE_SIZE: u64 = 1000;
+
+fn bad(parameter: &str, why: impl Into<String>) -> Fault {
+    Fault::invalid_argument(parameter, why)
+}
+
+/// Translates a Horizon filter (`{"type": "Equals", "name": "user_id", "value": …}`, `And`/`Or`
+/// with `filters`, `Not` with `filter`, `Between` with `fromValue`/`toValue`) into the
+/// contract's (`memberName`, contract values).
+pub fn filter_to_contract(fields: Fields, filter: &Value) -> Result<Value, Fault> {
+    let o = match filter {
+        Value::Object(o) => o,
+        _ => return Err(bad("filter", "A filter must be a JSON object.")),
+    };
+    let ty = o.get("type").and_then(Value::as_str).ok_or_else(|| bad("filter", "Every filter needs a type string."))?;
+    let only = |keys: &[&str]| match o.keys().find(|k| !keys.contains(&k.as_str())) {
+        Some(k) => Err(bad("filter", format!("A {ty} filter takes only {}; not {k:?}.", keys.join(", ")))),
+        None => Ok(()),
+    };
+    match ty {
+        "And" | "Or" => {
+            only(&["type", "filters"])?;
+            let list = o.get("filters").and_then(Value::as_array).ok_or_else(|| bad("filter", format!("A {ty} filter needs an array of filters.")))?;
+            let inner = list.iter().map(|x| filter_to_contract(fields, x)).collect::<Result<Vec<_>, _>>()?;
+            Ok(json!({"type": ty, "filters": inner}))
+        }
+        "Not" => {
+            only(&["type", "filter"])?;
+            let inner = o.get("filter").ok_or_else(|| bad("filter", "A Not filter needs a filter."))?;
+            Ok(json!({"type": "Not", "filter": filter_to_contract(fields, inner)?}))
+        }
+        "Equals" | "NotEquals" | "Contains" | "StartsWith" | "Between" => {
+            let keys: &[&str] = if ty == "Between" { &["type", "name", "fromValue", "toValue"] } else { &["type", "name", "value"] };
+            only(keys)?;
+            let name = o.get("name").and_then(Value::as_str).ok_or_else(|| bad("filter", format!("A {ty} filter needs a name string.")))?;
+            let (path, conv) = member_of(fields, name).ok_or_else(|| bad("filter", format!("{name:?} is not a field this list can be filtered on.")))?;
+            let value = |key: &str| -> Result<Value, Fault> {
+                let v = o.get(key).ok_or_else(|| bad("filter", format!("A {ty} filter needs {key}.")))?;
+                // StartsWith on an id matches the key's start: the contract id starts with the type.
+                let v = match (ty, conv, v) {
+                    ("Contains", Id(_), Value::String(_)) => v.clone(),
+                    _ => conv.to_contract(v).ok_or_else(|| bad("filter", format!("{key} of {name:?} has the wrong kind.")))?,
+                };
+                Ok(v)
+            };
+            if ty == "Between" {
+                Ok(json!({"type": "Between", "memberName": path, "fromValue": value("fromValue")?, "toValue": value("toValue")?}))
+            } else {
+                Ok(json!({"type": ty, "memberName": path, "value": value("value")?}))
+            }
+        }
+        other => Err(bad("filter", format!("Unknown filter type {other:?}."))),
+    }
+}
+
+/// The list parameters of a request, as the wire gives them.
+#[derive(Debug, Default, Clone)]
+pub struct ListParams {
+    pub page: Option<String>,
+    pub size: Option<String>,
+    pub filter: Option<String>,
+    pub sort_by: Option<String>,
+    pub order_by: Option<String>,
+}
+
+/// A list request in the contract's terms.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// The contract query keys: `filter`, `sortBy`, `sortDescending`, `startingOffset`, `limit`.
+    pub query: Map<String, Value>,
+    /// The page asked for (1 when `page` is not given).
+    pub page: u64,
+}
+
+fn int_param(name: &str, v: &str, min: u64, max: u64) -> Result<u64, Fault> {
+    match v.trim().parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(bad(name, format!("{name} must be an integer from {min} to {max}, not {v:?}."))),
+    }
+}
+
+impl ListParams {
+    /// The contract query of these parameters. `page` and `size`: size 1 to 1000, page 1 or
+    /// more; `size` alone is page 1, `page` alone pages by 1000; neither: every row.
+    pub fn to_contract(&self, fields: Fields) -> Result<ListQuery, Fault> {
+        let mut q = Map::new();
+        if let Some(text) = &self.filter {
+            let v: Value = serde_json::from_str(text).map_err(|e| bad("filter", format!("filter is not valid JSON: {e}.")))?;
+            q.insert("filter".into(), filter_to_contract(fields, &v)?);
+        }
+        if let Some(name) = &self.sort_by {
+            let (path, _) = member_of(fields, name).ok_or_else(|| bad("sort_by", format!("{name:?} is not a field this list can be sorted on.")))?;
+            q.insert("sortBy".into(), path.into());
+        }
+        match self.order_by.as_deref() {
+            None | Some("ASC") => {}
+            Some("DESC") => {
+                q.insert("sortDescending".into(), true.into());
+            }
+            Some(other) => return Err(bad("order_by", format!("order_by must be ASC or DESC, not {other:?}."))),
+        }
+        let size = self.size.as_deref().map(|s| int_param("size", s, 1, MAX_PAGE_SIZE)).transpose()?;
+        let page = self.page.as_deref().map(|p| int_param("page", p, 1, u32::MAX as u64)).transpose()?;
+        let page = match (page, size) {
+            (None, None) => {
+                q.insert("limit".into(), (u32::MAX as u64).into());
+                1
+            }
+            (page, size) => {
+                let (page, size) = (page.unwrap_or(1), size.unwrap_or(MAX_PAGE_SIZE));
+                let offset = (page - 1).checked_mul(size).filter(|&o| o <= u32::MAX as u64).ok_or_else(|| bad("page", "page is past the end of the list."))?;
+                q.insert("startingOffset".into(), offset.into());
+                q.insert("limit".into(), size.into());
+                page
+            }
+        };
+        Ok(ListQuery { query: q, page })
+    }
+}
+
+/// A page of wire rows with its headers' values.
+#[derive(Debug)]
+pub struct Page {
+    pub rows: Vec<Value>,
+    pub total: u64,
+    pub has_more: bool,
+}
+
+/// Turns a contract page (`{"results", "startingOffset", "remainingCount"}`) into a wire page.
+/// A page past the end (page 2 or more, nothing on it) is `InvalidArgument` (`"page"`), as
+/// Horizon answers 400.
+pub fn page_to_wire(list: &ListQuery, page: &Value, render: impl Fn(&Value) -> Value) -> Result<Page, Fault> {
+    let results = page.get("results").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let offset = page.get("startingOffset").and_then(Value::as_u64).unwrap_or(0);
+    let remaining = page.get("remainingCount").and_then(Value::as_u64).unwrap_or(0);
+    if list.page > 1 && results.is_empty() {
+        return Err(bad("page", format!("page {} is past the end of the list.", list.page)));
+    }
+    Ok(Page { rows: results.iter().map(render).collect(), total: offset + results.len() as u64 + remaining, has_more: remaining > 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Fields = SESSIONS_V7;
+
+    #[test]
+    fn ids_and_faults() {
+        assert_eq!(wire_id("Session/a/b"), "a/b");
+        assert_eq!(contract_id(IdType::Session, "a/b"), "Session/a/b");
+        assert_eq!(fault_http(&Fault::entity_not_found("Session/x")).status, 404);
+        let keys: std::collections::HashSet<_> = FAULT_HTTP.iter().map(|r| r.error_key).collect();
+        assert_eq!(keys.len(), FAULT_HTTP.len(), "error keys are unique, so the table reads both ways");
+    }
+
+    #[test]
+    fn rows_and_filters() {
+        let view = json!({"id": "Session/s1", "namesData": {"userName": "D\\u", "farmName": "F", "clientType": "HTML5"},
+            "referenceData": {"user": "UserOrGroup/u", "groups": ["UserOrGroup/g"]},
+            "sessionData": {"sessionType": "APPLICATION", "sessionState": "CONNECTED", "startTime": "2026-11-22T08:00:00Z"}});
+        let w = to_wire(S, &view);
+        assert_eq!(w["id"], "s1");
+        assert_eq!(w["groups"], json!(["g"]));
+        assert_eq!(w["client_data"]["type"], "HTMLACCESS");
+        assert_eq!(w["desktop_pool_or_farm_type"], "RDS");
+        assert_eq!(w["start_time"], json!(time::parse("2026-11-22T08:00:00Z").unwrap() * 1000));
+        let c = filter_to_contract(S, &json!({"type": "Equals", "name": "user_id", "value": "u"})).unwrap();
+        assert_eq!(c, json!({"type": "Equals", "memberName": "referenceData.user", "value": "UserOrGroup/u"}));
+        assert!(filter_to_contract(S, &json!({"type": "Equals", "name": "desktop_pool_or_farm_name", "value": "x"})).is_err());
+        assert!(filter_to_contract(S, &json!({"type": "Equals", "name": "user_id", "value": "u", "x": 1})).is_err());
+    }
+
+    #[test]
+    fn paging() {
+        let p = |page: Option<&str>, size: Option<&str>| {
+            ListParams { page: page.map(String::from), size: size.map(String::from), ..Default::default() }.to_contract(S)
+        };
+        let q = p(Some("3"), Some("10")).unwrap();
+        assert_eq!((q.query["startingOffset"].clone(), q.query["limit"].clone(), q.page), (json!(20), json!(10), 3));
+        for (page, size) in [(Some("0"), Some("10")), (Some("1"), Some("0")), (Some("1"), Some("1001")), (Some("x"), None)] {
+            assert!(p(page, size).is_err(), "{page:?} {size:?}");
+        }
+    }
+}

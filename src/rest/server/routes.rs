@@ -1,0 +1,810 @@
+//! The endpoints: one table ([`ROUTES`]) of method, path, query parameters and handler. Each
+//! handler turns the HTTP request into contract calls made as the signed-in administrator,
+//! and the contract's answers into the wire objects of `crate::rest`'s tables. Privileges,
+//! the rows a caller may see, faults and events are therefore exactly the contract's.
+//!
+//! Endpoints whose writes the contract does not have (sites, pods, entitlements, the CPA, the
+//! event database, home-site update) answer 501 with an `APIError`, never a pretence.
+
+use super::{ApiError, Call, Reply, State};
+use crate::fault::Fault;
+use crate::model::id::IdType;
+use crate::model::reader::Obj;
+use crate::rest::*;
+use crate::service::query;
+use crate::service::Method as M;
+use hyper::Method;
+use serde_json::{json, Map, Value};
+
+pub type Handler = fn(&State, &Call) -> Result<Reply, ApiError>;
+
+pub struct Route {
+    pub method: Method,
+    /// Below `/rest`; `{id}` is one path segment.
+    pub path: &'static str,
+    /// Needs a bearer access token.
+    pub auth: bool,
+    /// The query parameters it takes; any other is a 400.
+    pub params: &'static [&'static str],
+    pub handler: Handler,
+}
+
+impl Route {
+    /// `Some(id)` when `path` is this route's (the `{id}` segment, still encoded, if any).
+    pub fn matches(&self, path: &str) -> Option<Option<String>> {
+        let (mut want, mut have) = (self.path.split('/'), path.split('/'));
+        let mut id = None;
+        loop {
+            match (want.next(), have.next()) {
+                (None, None) => return Some(id),
+                (Some("{id}"), Some(seg)) => id = Some(seg.to_owned()),
+                (Some(w), Some(h)) if w == h => {}
+                _ => return None,
+            }
+        }
+    }
+}
+
+const LIST: &[&str] = &["page", "size", "filter", "sort_by", "order_by"];
+const PAGED: &[&str] = &["page", "size", "filter"];
+const NONE: &[&str] = &[];
+
+const fn r(method: Method, path: &'static str, params: &'static [&'static str], handler: Handler) -> Route {
+    Route { method, path, auth: true, params, handler }
+}
+
+const fn open(method: Method, path: &'static str, params: &'static [&'static str], handler: Handler) -> Route {
+    Route { method, path, auth: false, params, handler }
+}
+
+/// Every endpoint of the OpenAPI file.
+pub static ROUTES: [Route; 57] = [
+    open(Method::POST, "/login", &["client_reference_id"], login),
+    open(Method::GET, "/login", &["client_reference_id"], not_supported),
+    open(Method::POST, "/refresh", NONE, refresh),
+    open(Method::POST, "/logout", NONE, logout),
+    r(Method::GET, "/inventory/v1/sessions", LIST, |s, c| sessions_list(s, c, SESSIONS_V1)),
+    r(Method::GET, "/inventory/v1/sessions/{id}", NONE, |s, c| session_get(s, c, SESSIONS_V1)),
+    r(Method::GET, "/inventory/v7/sessions", LIST, |s, c| sessions_list(s, c, SESSIONS_V7)),
+    r(Method::GET, "/inventory/v7/sessions/{id}", NONE, |s, c| session_get(s, c, SESSIONS_V7)),
+    r(Method::POST, "/inventory/v1/sessions/action/disconnect", NONE, |s, c| session_action(s, c, Action::Disconnect)),
+    r(Method::POST, "/inventory/v1/sessions/action/logoff", &["forced"], |s, c| session_action(s, c, Action::Logoff)),
+    r(Method::POST, "/inventory/v1/sessions/action/reset", NONE, |s, c| session_action(s, c, Action::Reset)),
+    r(Method::POST, "/inventory/v1/sessions/action/restart", NONE, |s, c| session_action(s, c, Action::Restart)),
+    r(Method::POST, "/inventory/v1/sessions/action/send-message", NONE, |s, c| session_action(s, c, Action::SendMessage)),
+    r(
+        Method::GET,
+        "/inventory/v1/global-sessions",
+        &["user_id", "pod_id", "brokering_pod_id", "page", "size", "filter", "sort_by", "order_by"],
+        global_sessions,
+    ),
+    r(Method::POST, "/inventory/v1/global-sessions/action/disconnect", NONE, |s, c| global_action(s, c, Action::Disconnect)),
+    r(Method::POST, "/inventory/v1/global-sessions/action/logoff", &["forced"], |s, c| global_action(s, c, Action::Logoff)),
+    r(Method::POST, "/inventory/v1/global-sessions/action/reset", NONE, |s, c| global_action(s, c, Action::Reset)),
+    r(Method::POST, "/inventory/v1/global-sessions/action/restart", NONE, |s, c| global_action(s, c, Action::Restart)),
+    r(Method::POST, "/inventory/v1/global-sessions/action/send-message", NONE, |s, c| global_action(s, c, Action::SendMessage)),
+    r(Method::GET, "/federation/v1/home-sites", PAGED, |s, c| home_sites_list(s, c, false)),
+    r(Method::POST, "/federation/v1/home-sites", NONE, |s, c| home_sites_create(s, c, false)),
+    r(Method::DELETE, "/federation/v1/home-sites", NONE, home_sites_delete),
+    r(Method::GET, "/federation/v1/home-sites/{id}", NONE, |s, c| home_site_get(s, c, false)),
+    r(Method::POST, "/federation/v1/home-sites/action/resolve", NONE, |s, c| home_sites_resolve(s, c, false)),
+    r(Method::GET, "/federation/v2/home-sites", PAGED, |s, c| home_sites_list(s, c, true)),
+    r(Method::POST, "/federation/v2/home-sites", NONE, |s, c| home_sites_create(s, c, true)),
+    r(Method::DELETE, "/federation/v2/home-sites", NONE, home_sites_delete),
+    r(Method::GET, "/federation/v2/home-sites/{id}", NONE, |s, c| home_site_get(s, c, true)),
+    r(Method::PUT, "/federation/v2/home-sites/{id}", NONE, not_supported),
+    r(Method::POST, "/federation/v2/home-sites/action/resolve", NONE, |s, c| home_sites_resolve(s, c, true)),
+    r(Method::GET, "/federation/v1/sites", NONE, sites_list),
+    r(Method::POST, "/federation/v1/sites", NONE, not_supported),
+    r(Method::GET, "/federation/v1/sites/{id}", NONE, site_get),
+    r(Method::PUT, "/federation/v1/sites/{id}", NONE, not_supported),
+    r(Method::DELETE, "/federation/v1/sites/{id}", NONE, not_supported),
+    r(Method::GET, "/federation/v1/pods", NONE, pods_list),
+    r(Method::GET, "/federation/v1/pods/{id}", NONE, pod_get),
+    r(Method::PUT, "/federation/v1/pods/{id}", NONE, not_supported),
+    r(Method::GET, "/federation/v1/cpa", NONE, cpa_get),
+    r(Method::PUT, "/federation/v1/cpa", NONE, not_supported),
+    r(Method::GET, "/inventory/v1/global-desktop-entitlements", LIST, |s, c| entitlements_list(s, c, Ent::Desktop)),
+    r(Method::POST, "/inventory/v1/global-desktop-entitlements", NONE, not_supported),
+    r(Method::GET, "/inventory/v1/global-desktop-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, Ent::Desktop)),
+    r(Method::PUT, "/inventory/v1/global-desktop-entitlements/{id}", NONE, not_supported),
+    r(Method::DELETE, "/inventory/v1/global-desktop-entitlements/{id}", NONE, not_supported),
+    r(Method::GET, "/inventory/v1/global-application-entitlements", LIST, |s, c| entitlements_list(s, c, Ent::Application)),
+    r(Method::POST, "/inventory/v1/global-application-entitlements", NONE, not_supported),
+    r(Method::GET, "/inventory/v1/global-application-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, Ent::Application)),
+    r(Method::PUT, "/inventory/v1/global-application-entitlements/{id}", NONE, not_supported),
+    r(Method::DELETE, "/inventory/v1/global-application-entitlements/{id}", NONE, not_supported),
+    r(Method::GET, "/external/v1/ad-users-or-groups", &["group_only", "page", "size", "filter"], ad_list),
+    r(Method::GET, "/external/v1/ad-users-or-groups/{id}", NONE, ad_get),
+    r(Method::GET, "/external/v1/audit-events", LIST, audit_events),
+    r(
+        Method::GET,
+        "/external/v1/audit-events/agent-upgrade-history",
+        &["from_time", "to_time", "page", "size", "filter", "sort_by", "order_by"],
+        not_supported,
+    ),
+    r(Method::GET, "/external/v1/audit-events/extended-attributes", &["ids"], not_supported),
+    r(Method::GET, "/config/v1/event-database", NONE, not_supported),
+    r(Method::PUT, "/config/v1/event-database", NONE, not_supported),
+];
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+/// One contract call as the signed-in administrator.
+fn call(c: &Call, method: M, request: Value) -> Result<Value, Fault> {
+    c.client().call(method, &request)
+}
+
+/// Every row of an inventory entity type matching a contract filter.
+fn inventory(c: &Call, entity_type: &str, filter: Option<Value>) -> Result<Vec<Value>, Fault> {
+    let mut q = json!({"entityType": entity_type, "limit": u32::MAX});
+    if let Some(f) = filter {
+        q["filter"] = f;
+    }
+    let page = call(c, M::InventoryQuery, q)?;
+    Ok(page.get("results").and_then(Value::as_array).cloned().unwrap_or_default())
+}
+
+fn equals(member: &str, value: impl Into<Value>) -> Value {
+    json!({"type": "Equals", "memberName": member, "value": value.into()})
+}
+
+/// The one inventory row with this contract id, or `EntityNotFound`.
+fn inventory_row(c: &Call, entity_type: &str, id: &str) -> Result<Value, Fault> {
+    inventory(c, entity_type, Some(equals("id", id)))?.into_iter().next().ok_or_else(|| Fault::entity_not_found(id))
+}
+
+fn params(c: &Call) -> ListParams {
+    let p = |k: &str| c.param(k).map(String::from);
+    ListParams { page: p("page"), size: p("size"), filter: p("filter"), sort_by: p("sort_by"), order_by: p("order_by") }
+}
+
+fn page_reply(page: Page) -> Reply {
+    let mut reply = Reply::json(Value::Array(page.rows));
+    reply.headers.push(("X-TOTAL-COUNT", page.total.to_string()));
+    if page.has_more {
+        reply.headers.push(("HAS_MORE_RECORDS", "true".into()));
+    }
+    reply
+}
+
+/// A list answered by one contract query (`method`, with `extra` keys such as `entityType`
+/// and an optional contract filter ANDed to the caller's).
+fn contract_list(c: &Call, method: M, extra: Value, fields: Fields, and: Option<Value>, render: impl Fn(&Value) -> Value) -> Result<Reply, ApiError> {
+    let list = params(c).to_contract(fields)?;
+    let mut q = list.query.clone();
+    if let Some(a) = and {
+        let f = match q.remove("filter") {
+            Some(user) => json!({"type": "And", "filters": [a, user]}),
+            None => a,
+        };
+        q.insert("filter".into(), f);
+    }
+    if let Value::Object(e) = extra {
+        q.extend(e);
+    }
+    let page = call(c, method, Value::Object(q))?;
+    Ok(page_reply(page_to_wire(&list, &page, render)?))
+}
+
+/// A list of contract rows the server gathered (joined rows, or rows from several calls),
+/// filtered with the contract's filter semantics (`query::Filter::matches`) and paged. Such
+/// lists take no `sort_by` (the OpenAPI file gives them none).
+fn rows_list(c: &Call, rows: Vec<Value>, fields: Fields) -> Result<Reply, ApiError> {
+    let list = params(c).to_contract(fields)?;
+    let q = Value::Object(list.query.clone());
+    let members = contract_members(fields);
+    let query = query::parse(&Obj::top(&q, "query")?, &members)?;
+    if query.sort_by.is_some() {
+        return Err(Fault::invalid_argument("sort_by", "This list cannot be sorted.").into());
+    }
+    let matching: Vec<Value> = rows.into_iter().filter(|r| query.filter.as_ref().map_or(true, |f| f.matches(r))).collect();
+    let total = matching.len();
+    let results: Vec<Value> = matching.into_iter().skip(query.starting_offset).take(query.limit).collect();
+    let remaining = total.saturating_sub(query.starting_offset + results.len());
+    let page = json!({"results": results, "startingOffset": query.starting_offset, "remainingCount": remaining});
+    Ok(page_reply(page_to_wire(&list, &page, |row| to_wire(fields, row))?))
+}
+
+/// 409 where CPA must be initialized (the endpoints that are not contract methods).
+fn require_cpa(s: &State) -> Result<(), ApiError> {
+    if s.root.embedded().map_or(true, |e| e.read().initialized) {
+        Ok(())
+    } else {
+        Err(ApiError::new(http_error::CPA_NOT_INITIALIZED, "The pod federation (CPA) has not been initialized."))
+    }
+}
+
+/// The contract id of the local pod.
+fn local_pod(s: &State) -> Option<String> {
+    let e = s.root.embedded()?;
+    let f = e.read();
+    f.local_pod.map(|ix| f.pods.get(ix).id.to_string())
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn not_supported(_: &State, _: &Call) -> Result<Reply, ApiError> {
+    Err(ApiError::new(http_error::NOT_SUPPORTED, "hvapi's simulator does not implement this endpoint: the contract it serves has no such operation."))
+}
+
+// ---------------------------------------------------------------------------------------------
+// auth
+
+fn login(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    let body = c.json()?;
+    let o = Obj::top(&body, "AuthLogin")?;
+    o.only(&["domain", "username", "password"])?;
+    let (user, domain) = (o.str("username")?, o.str("domain")?);
+    // `password` is `char[]` in Horizon's model: a string, or an array of one-character strings.
+    let password = match o.req("password")? {
+        Value::String(p) => p.clone(),
+        Value::Array(chars) => {
+            chars.iter().map(|ch| ch.as_str().map(String::from)).collect::<Option<String>>().ok_or_else(|| Fault::invalid_type("password", "string"))?
+        }
+        _ => return Err(Fault::invalid_type("password", "string").into()),
+    };
+    let (access, refresh) = s.auth.login(&s.root, user, domain, &password)?;
+    Ok(Reply::json(json!({"access_token": access, "refresh_token": refresh})))
+}
+
+fn refresh_token(c: &Call) -> Result<String, ApiError> {
+    let body = c.json()?;
+    let o = Obj::top(&body, "RefreshToken")?;
+    o.only(&["refresh_token"])?;
+    Ok(o.str("refresh_token")?.to_owned())
+}
+
+fn refresh(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    let token = refresh_token(c)?;
+    let access = s
+        .auth
+        .refresh(&token)
+        .ok_or_else(|| ApiError::new(http_error::INVALID_REFRESH_TOKEN, "The refresh token is not valid (unknown, or revoked by logout)."))?;
+    Ok(Reply::json(json!({"access_token": access})))
+}
+
+fn logout(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    let token = refresh_token(c)?;
+    if !s.auth.logout(&token) {
+        return Err(ApiError::new(http_error::INVALID_REFRESH_TOKEN, "The refresh token is not valid (unknown, or already logged out)."));
+    }
+    Ok(Reply::empty(200))
+}
+
+// ---------------------------------------------------------------------------------------------
+// sessions
+
+fn sessions_list(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
+    contract_list(c, M::SessionQuery, json!({}), fields, None, |row| to_wire(fields, row))
+}
+
+fn session_get(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
+    let id = contract_id(IdType::Session, c.id.as_deref().unwrap_or_default());
+    Ok(Reply::json(to_wire(fields, &call(c, M::SessionGetLocalSummaryView, json!({ "id": id }))?)))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Disconnect,
+    Logoff,
+    Reset,
+    Restart,
+    SendMessage,
+}
+
+/// The contract's batch method of an action (`forced` for logoff).
+fn action_method(c: &Call, action: Action) -> Result<M, ApiError> {
+    Ok(match action {
+        Action::Disconnect => M::SessionDisconnectSessions,
+        Action::Reset => M::SessionResetSessions,
+        Action::Restart => M::SessionRestartSessions,
+        Action::SendMessage => M::SessionSendMessages,
+        Action::Logoff => match c.param("forced") {
+            None | Some("false") => M::SessionLogoffSessions,
+            Some("true") => M::SessionLogoffSessionsForced,
+            Some(other) => return Err(Fault::invalid_argument("forced", format!("forced must be true or false, not {other:?}.")).into()),
+        },
+    })
+}
+
+/// Wire ids → contract ids of type `ty`; an element that is not a string is passed on as it
+/// is, for the contract to refuse.
+fn contract_ids(ids: &[Value], ty: IdType) -> Value {
+    Value::Array(ids.iter().map(|v| v.as_str().map_or_else(|| v.clone(), |s| contract_id(ty, s).into())).collect())
+}
+
+fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, ApiError> {
+    v.as_array().ok_or_else(|| Fault::invalid_type("body", &format!("{what}[]")).into())
+}
+
+/// One `BulkItemResponseInfo`.
+fn bulk_item(id: Option<&Value>, fault: Option<&Fault>) -> Value {
+    let mut item = Map::new();
+    if let Some(id) = id {
+        item.insert("id".into(), id.clone());
+    }
+    match fault {
+        None => {
+            item.insert("status_code".into(), 200.into());
+        }
+        Some(f) => {
+            item.insert("status_code".into(), fault_http(f).status.into());
+            item.insert("errors".into(), json!([api_error(f)]));
+            item.insert("timestamp".into(), (crate::model::time::now() * 1000).into());
+        }
+    }
+    Value::Object(item)
+}
+
+/// The per-item answer of a contract batch call over `ids` (wire ids): `null` is every item
+/// succeeded, a `PartialFailureFault` names the failed ones; any other fault concerns the
+/// whole call and is the whole answer.
+fn bulk(ids: &[Value], outcome: Result<Value, Fault>) -> Result<Vec<Value>, ApiError> {
+    match outcome {
+        Ok(_) => Ok(ids.iter().map(|id| bulk_item(Some(id), None)).collect()),
+        Err(Fault::PartialFailure { results }) => Ok(ids.iter().zip(&results).map(|(id, r)| bulk_item(Some(id), r.as_ref())).collect()),
+        Err(f) => Err(f.into()),
+    }
+}
+
+/// The contract request of an action on `ids` (contract ids), with the message of send-message.
+fn action_request(ids: Value, message: Option<(&Value, &Value)>) -> Value {
+    match message {
+        None => json!({ "ids": ids }),
+        Some((message_type, message)) => json!({"ids": ids, "msgType": message_type, "message": message}),
+    }
+}
+
+fn session_action(_: &State, c: &Call, action: Action) -> Result<Reply, ApiError> {
+    let method = action_method(c, action)?;
+    let body = c.json()?;
+    let (ids, message) = if action == Action::SendMessage {
+        let o = Obj::top(&body, "SessionSendMessageSpec")?;
+        o.only(&["message", "message_type", "session_ids"])?;
+        (array(o.req("session_ids")?, "string")?, Some((o.req("message_type")?, o.req("message")?)))
+    } else {
+        (array(&body, "string")?, None)
+    };
+    let outcome = call(c, method, action_request(contract_ids(ids, IdType::Session), message));
+    Ok(Reply::json(Value::Array(bulk(ids, outcome)?)))
+}
+
+/// `GlobalSessionActionSpec`s: per pod, the contract batch call over its ids.
+fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let method = action_method(c, action)?;
+    let body = c.json()?;
+    let (specs, message) = if action == Action::SendMessage {
+        let o = Obj::top(&body, "GlobalSessionSendMessageSpec")?;
+        o.only(&["global_session_action_specs", "message", "message_type"])?;
+        (array(o.req("global_session_action_specs")?, "GlobalSessionActionSpec")?, Some((o.req("message_type")?, o.req("message")?)))
+    } else {
+        (array(&body, "GlobalSessionActionSpec")?, None)
+    };
+    let mut answers = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let o = Obj::nested(spec, format!("[{i}]"), "GlobalSessionActionSpec")?;
+        o.only(&["pod_id", "ids"])?;
+        let pod = o.str("pod_id")?;
+        let ids = array(o.req("ids")?, "string")?;
+        let mut answer = Map::new();
+        answer.insert("pod_id".into(), pod.into());
+        match inventory_row(c, "Pod", &contract_id(IdType::Pod, pod)) {
+            Err(f) => {
+                answer.insert("status_code".into(), fault_http(&f).status.into());
+                answer.insert("errors".into(), json!([api_error(&f)]));
+                answer.insert("timestamp".into(), (crate::model::time::now() * 1000).into());
+            }
+            Ok(_) => {
+                let outcome = call(c, method, action_request(contract_ids(ids, IdType::Session), message));
+                answer.insert("status_code".into(), 200.into());
+                answer.insert("details".into(), Value::Array(bulk(ids, outcome)?));
+            }
+        }
+        answers.push(Value::Object(answer));
+    }
+    Ok(Reply::json(Value::Array(answers)))
+}
+
+/// Global sessions of a user, a pod or a brokering pod. The contract's Session_Query sees
+/// the local pod's sessions only, so those are the global sessions listed (README): one
+/// Session_Query, each row joined with the local pod's inventory row.
+fn global_sessions(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let given: Vec<&str> = ["user_id", "pod_id", "brokering_pod_id"].into_iter().filter(|k| c.param(k).is_some()).collect();
+    if given.len() != 1 {
+        return Err(Fault::invalid_argument("user_id", "Give exactly one of user_id, pod_id and brokering_pod_id.").into());
+    }
+    let local = local_pod(s).unwrap_or_default();
+    let filter = match given[0] {
+        "user_id" => {
+            let user = contract_id(IdType::UserOrGroup, c.param("user_id").unwrap_or_default());
+            inventory_row(c, "UserOrGroup", &user)?;
+            Some(equals("referenceData.user", user))
+        }
+        key => {
+            let pod = contract_id(IdType::Pod, c.param(key).unwrap_or_default());
+            inventory_row(c, "Pod", &pod)?;
+            if pod != local {
+                return rows_list(c, Vec::new(), GLOBAL_SESSIONS);
+            }
+            None
+        }
+    };
+    let pod_row = inventory_row(c, "Pod", &local)?;
+    contract_list(c, M::SessionQuery, json!({}), GLOBAL_SESSIONS, filter, |row| {
+        let mut row = row.clone();
+        row["pod"] = pod_row.clone();
+        to_wire(GLOBAL_SESSIONS, &row)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// home sites
+
+/// Joins a `UserHomeSiteInfo` with its owner's and site's inventory rows (v2 fields).
+fn join_home_site(c: &Call, mut info: Value) -> Result<Value, Fault> {
+    let owner = inventory_row(c, "UserOrGroup", str_of(&info["base"], "userOrGroup"))?;
+    let site = inventory_row(c, "Site", str_of(&info["base"], "site"))?;
+    info["owner"] = owner;
+    info["siteRow"] = site;
+    Ok(info)
+}
+
+/// The user or group a home-site filter pins the list to: an `Equals` on
+/// `ad_user_or_group_id`, alone or inside an `And`. Only a narrowing: the whole filter still
+/// runs over the rows.
+fn pinned_owner(c: &Call) -> Option<String> {
+    fn find(f: &Value) -> Option<&str> {
+        match f.get("type")?.as_str()? {
+            "Equals" if f.get("name")? == "ad_user_or_group_id" => f.get("value")?.as_str(),
+            "And" => f.get("filters")?.as_array()?.iter().find_map(find),
+            _ => None,
+        }
+    }
+    let filter: Value = serde_json::from_str(c.param("filter")?).ok()?;
+    find(&filter).map(|key| contract_id(IdType::UserOrGroup, key))
+}
+
+fn home_sites_list(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
+    // The contract lists home sites per user or group (UserHomeSite_List), so every user's
+    // and group's list is gathered (or only the one a filter pins); privilege and CPA faults
+    // come from the first call.
+    let owners = match pinned_owner(c) {
+        Some(id) => vec![json!({ "id": id })],
+        None => inventory(c, "UserOrGroup", None)?,
+    };
+    let mut rows = Vec::new();
+    for owner in owners {
+        let list = match call(c, M::UserHomeSiteList, json!({"userOrGroup": owner["id"]})) {
+            Ok(list) => list,
+            // A filter naming nobody matches nothing.
+            Err(Fault::EntityNotFound { .. }) => continue,
+            Err(f) => return Err(f.into()),
+        };
+        for info in list.as_array().cloned().unwrap_or_default() {
+            rows.push(if v2 { join_home_site(c, info)? } else { info });
+        }
+    }
+    rows_list(c, rows, if v2 { HOME_SITES_V2 } else { HOME_SITES_V1 })
+}
+
+fn home_site_get(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
+    let id = contract_id(IdType::UserHomeSite, c.id.as_deref().unwrap_or_default());
+    let info = call(c, M::UserHomeSiteGet, json!({ "id": id }))?;
+    Ok(Reply::json(if v2 { to_wire(HOME_SITES_V2, &join_home_site(c, info)?) } else { to_wire(HOME_SITES_V1, &info) }))
+}
+
+/// A fault about the whole call rather than one item (no privilege anywhere, no CPA): it is
+/// the whole answer, not an item's.
+fn whole_call(f: &Fault) -> bool {
+    matches!(f, Fault::InsufficientPermission { resource: None, .. } | Fault::InvalidState { id: None, .. })
+}
+
+/// `HomeSiteCreateSpec` → the contract's `UserHomeSiteBase`.
+fn home_site_base(spec: &Value, i: usize, v2: bool) -> Result<Value, Fault> {
+    let o = Obj::nested(spec, format!("[{i}]"), "HomeSiteCreateSpec")?;
+    let mut keys = vec!["ad_user_or_group_id", "site_id", "global_desktop_entitlement_id", "global_application_entitlement_id"];
+    if v2 {
+        keys.push("use_homesite_for_redirection");
+        if o.opt_bool("use_homesite_for_redirection")? == Some(true) {
+            return Err(Fault::invalid_argument("use_homesite_for_redirection", "hvapi does not model home sites used for redirection; leave it false."));
+        }
+    }
+    o.only(&keys)?;
+    let mut base = Map::new();
+    for (wire, member, ty) in [
+        ("ad_user_or_group_id", "userOrGroup", IdType::UserOrGroup),
+        ("site_id", "site", IdType::Site),
+        ("global_desktop_entitlement_id", "globalEntitlement", IdType::GlobalEntitlement),
+        ("global_application_entitlement_id", "globalApplicationEntitlement", IdType::GlobalApplicationEntitlement),
+    ] {
+        if let Some(v) = o.get(wire) {
+            base.insert(member.into(), v.as_str().map_or_else(|| v.clone(), |s| contract_id(ty, s).into()));
+        }
+    }
+    Ok(Value::Object(base))
+}
+
+fn home_sites_create(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
+    let body = c.json()?;
+    let mut items = Vec::new();
+    for (i, spec) in array(&body, "HomeSiteCreateSpec")?.iter().enumerate() {
+        let outcome = home_site_base(spec, i, v2).and_then(|base| call(c, M::UserHomeSiteCreate, json!({ "base": base })));
+        match outcome {
+            Ok(id) => items.push(bulk_item(Some(&wire_id(id.as_str().unwrap_or_default()).into()), None)),
+            Err(f) if whole_call(&f) => return Err(f.into()),
+            Err(f) => items.push(bulk_item(None, Some(&f))),
+        }
+    }
+    Ok(Reply::json(Value::Array(items)))
+}
+
+fn home_sites_delete(_: &State, c: &Call) -> Result<Reply, ApiError> {
+    let body = c.json()?;
+    let mut items = Vec::new();
+    let ids = array(&body, "string")?;
+    if ids.iter().any(|id| !id.is_string()) {
+        return Err(Fault::invalid_type("body", "string[]").into());
+    }
+    for id in ids {
+        let request = json!({"id": contract_id(IdType::UserHomeSite, id.as_str().unwrap_or_default())});
+        match call(c, M::UserHomeSiteDelete, request) {
+            Ok(_) => items.push(bulk_item(Some(id), None)),
+            Err(f) if whole_call(&f) => return Err(f.into()),
+            Err(f) => items.push(bulk_item(Some(id), Some(&f))),
+        }
+    }
+    Ok(Reply::json(Value::Array(items)))
+}
+
+/// The resolution of one entitlement as `HomeSiteResolutionInfo(V2)`: the contract's answer
+/// (resolved first, then conflicts) with each configuration's type.
+fn resolution_info(c: &Call, user: &str, ent: Ent, ent_row: &Value, resolved: &Value, v2: bool) -> Result<Value, Fault> {
+    let mut data = Vec::new();
+    for (i, info) in resolved.as_array().cloned().unwrap_or_default().iter().enumerate() {
+        let base = &info["base"];
+        let owner = str_of(base, "userOrGroup");
+        let overrides = base.get("globalEntitlement").is_some() || base.get("globalApplicationEntitlement").is_some();
+        let kind = match (owner == user, overrides) {
+            (true, true) => "USER_OVERRIDE",
+            (false, true) => "GROUP_OVERRIDE",
+            (true, false) => "USER_DEFAULT",
+            (false, false) => "GROUP_DEFAULT",
+        };
+        let mut d = json!({"id": wire_id(str_of(info, "id")), "site_id": wire_id(str_of(base, "site")), "type": kind, "resolved": i == 0});
+        if owner != user {
+            d["group_id"] = wire_id(owner).into();
+        }
+        if v2 {
+            d["site_name"] = inventory_row(c, "Site", str_of(base, "site"))?["name"].clone();
+            if owner != user {
+                d["group_name"] = inventory_row(c, "UserOrGroup", owner)?["name"].clone();
+            }
+        }
+        data.push(d);
+    }
+    let mut out = Map::new();
+    out.insert(ent.wire_key().into(), wire_id(str_of(ent_row, "id")).into());
+    if v2 {
+        out.insert(ent.wire_name_key().into(), ent_row["name"].clone());
+    }
+    out.insert((if v2 { "resolution_data_v2" } else { "resolution_data" }).into(), Value::Array(data));
+    Ok(Value::Object(out))
+}
+
+fn home_sites_resolve(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> {
+    let body = c.json()?;
+    let o = Obj::top(&body, "HomeSiteResolutionSpec")?;
+    o.only(&["user_id", "global_desktop_entitlement_id", "global_application_entitlement_id"])?;
+    let user = contract_id(IdType::UserOrGroup, o.str("user_id")?);
+    let asked = [(Ent::Desktop, o.opt_str("global_desktop_entitlement_id")?), (Ent::Application, o.opt_str("global_application_entitlement_id")?)];
+    let mut targets: Vec<(Ent, String)> = asked.iter().filter_map(|(e, id)| id.map(|k| (*e, contract_id(e.id_type(), k)))).collect();
+    if targets.len() > 1 {
+        return Err(Fault::invalid_argument(
+            "global_application_entitlement_id",
+            "Give at most one of global_desktop_entitlement_id and global_application_entitlement_id.",
+        )
+        .into());
+    }
+    // Neither: every entitlement the user is entitled to (the contract refuses the others).
+    let every = targets.is_empty();
+    if every {
+        for ent in [Ent::Desktop, Ent::Application] {
+            targets.extend(inventory(c, ent.entity_type(), None)?.iter().map(|row| (ent, str_of(row, "id").to_owned())));
+        }
+    }
+    let mut answers = Vec::new();
+    for (ent, id) in targets {
+        match call(c, ent.resolve_method(), json!({"user": user, ent.contract_key(): id})) {
+            Ok(resolved) => {
+                let row = inventory_row(c, ent.entity_type(), &id)?;
+                answers.push(resolution_info(c, &user, ent, &row, &resolved, v2)?);
+            }
+            Err(Fault::InvalidArgument { parameter_name: Some(p), .. }) if every && p == ent.contract_key() => {}
+            Err(f) => return Err(f.into()),
+        }
+    }
+    Ok(Reply::json(Value::Array(answers)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// sites, pods, CPA
+
+fn site_rows(c: &Call) -> Result<Vec<Value>, Fault> {
+    let pods = inventory(c, "Pod", None)?;
+    Ok(inventory(c, "Site", None)?
+        .into_iter()
+        .map(|mut site| {
+            let ids: Vec<Value> = pods.iter().filter(|p| p["site"] == site["id"]).map(|p| p["id"].clone()).collect();
+            site["pods"] = Value::Array(ids);
+            site
+        })
+        .collect())
+}
+
+fn sites_list(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    rows_list(c, site_rows(c)?, SITES)
+}
+
+fn site_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let id = contract_id(IdType::Site, c.id.as_deref().unwrap_or_default());
+    let row = site_rows(c)?.into_iter().find(|r| r["id"] == id.as_str()).ok_or_else(|| Fault::entity_not_found(&id))?;
+    Ok(Reply::json(to_wire(SITES, &row)))
+}
+
+fn pod_rows(s: &State, c: &Call) -> Result<Vec<Value>, Fault> {
+    let local = local_pod(s);
+    Ok(inventory(c, "Pod", None)?
+        .into_iter()
+        .map(|mut pod| {
+            pod["localPod"] = (local.as_deref() == Some(str_of(&pod, "id"))).into();
+            pod
+        })
+        .collect())
+}
+
+fn pods_list(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    rows_list(c, pod_rows(s, c)?, PODS)
+}
+
+fn pod_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let id = contract_id(IdType::Pod, c.id.as_deref().unwrap_or_default());
+    let row = pod_rows(s, c)?.into_iter().find(|r| r["id"] == id.as_str()).ok_or_else(|| Fault::entity_not_found(&id))?;
+    Ok(Reply::json(to_wire(PODS, &row)))
+}
+
+/// `PodFederationInfo`: the local connection server's status always; the sites once CPA is
+/// initialized.
+fn cpa_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
+    let initialized = s.root.embedded().map_or(true, |e| e.read().initialized);
+    let mut info = json!({"local_connection_server_status": if initialized { "ENABLED" } else { "DISABLED" }});
+    if initialized {
+        info["sites"] = inventory(c, "Site", None)?.iter().map(|r| Value::from(wire_id(str_of(r, "id")))).collect();
+    }
+    Ok(Reply::json(info))
+}
+
+// ---------------------------------------------------------------------------------------------
+// entitlements, AD users and groups, audit events
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ent {
+    Desktop,
+    Application,
+}
+
+impl Ent {
+    fn entity_type(self) -> &'static str {
+        match self {
+            Ent::Desktop => "GlobalEntitlement",
+            Ent::Application => "GlobalApplicationEntitlement",
+        }
+    }
+    fn id_type(self) -> IdType {
+        match self {
+            Ent::Desktop => IdType::GlobalEntitlement,
+            Ent::Application => IdType::GlobalApplicationEntitlement,
+        }
+    }
+    fn contract_key(self) -> &'static str {
+        match self {
+            Ent::Desktop => "globalEntitlement",
+            Ent::Application => "globalApplicationEntitlement",
+        }
+    }
+    fn resolve_method(self) -> M {
+        match self {
+            Ent::Desktop => M::UserHomeSiteResolve,
+            Ent::Application => M::UserHomeSiteResolveForGae,
+        }
+    }
+    fn wire_key(self) -> &'static str {
+        match self {
+            Ent::Desktop => "global_desktop_entitlement_id",
+            Ent::Application => "global_application_entitlement_id",
+        }
+    }
+    fn wire_name_key(self) -> &'static str {
+        match self {
+            Ent::Desktop => "global_desktop_entitlement_name",
+            Ent::Application => "global_application_entitlement_name",
+        }
+    }
+    fn fields(self, info: bool) -> Fields {
+        match (self, info) {
+            (Ent::Desktop, false) => GDE_SUMMARY,
+            (Ent::Desktop, true) => GDE_INFO,
+            (Ent::Application, false) => GAE_SUMMARY,
+            (Ent::Application, true) => GAE_INFO,
+        }
+    }
+}
+
+fn entitlements_list(s: &State, c: &Call, ent: Ent) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let fields = ent.fields(false);
+    contract_list(c, M::InventoryQuery, json!({"entityType": ent.entity_type()}), fields, None, |row| to_wire(fields, row))
+}
+
+/// The ids of every group (to count users and groups among members).
+fn group_ids(c: &Call) -> Result<std::collections::HashSet<String>, Fault> {
+    Ok(inventory(c, "UserOrGroup", Some(equals("group", true)))?.iter().map(|g| str_of(g, "id").to_owned()).collect())
+}
+
+/// Adds `userCount` and `groupCount` from a row's `members`.
+fn count_members(c: &Call, row: &mut Value) -> Result<(), Fault> {
+    let groups = group_ids(c)?;
+    let members = row.get("members").and_then(Value::as_array).cloned().unwrap_or_default();
+    let g = members.iter().filter(|m| m.as_str().is_some_and(|m| groups.contains(m))).count();
+    row["groupCount"] = g.into();
+    row["userCount"] = (members.len() - g).into();
+    Ok(())
+}
+
+fn entitlement_get(s: &State, c: &Call, ent: Ent) -> Result<Reply, ApiError> {
+    require_cpa(s)?;
+    let mut row = inventory_row(c, ent.entity_type(), &contract_id(ent.id_type(), c.id.as_deref().unwrap_or_default()))?;
+    count_members(c, &mut row)?;
+    Ok(Reply::json(to_wire(ent.fields(true), &row)))
+}
+
+/// Adds `displayName` (`DOMAIN\name`) to a UserOrGroup row.
+fn ad_row(row: &Value) -> Value {
+    let mut row = row.clone();
+    row["displayName"] = format!("{}\\{}", str_of(&row, "domain"), str_of(&row, "name")).into();
+    row
+}
+
+fn ad_list(_: &State, c: &Call) -> Result<Reply, ApiError> {
+    let group_only = match c.param("group_only") {
+        None => None,
+        Some("true") => Some(equals("group", true)),
+        Some("false") => Some(equals("group", false)),
+        Some(other) => return Err(Fault::invalid_argument("group_only", format!("group_only must be true or false, not {other:?}.")).into()),
+    };
+    contract_list(c, M::InventoryQuery, json!({"entityType": "UserOrGroup"}), AD_SUMMARY, group_only, |row| to_wire(AD_SUMMARY, &ad_row(row)))
+}
+
+fn ad_get(_: &State, c: &Call) -> Result<Reply, ApiError> {
+    let id = contract_id(IdType::UserOrGroup, c.id.as_deref().unwrap_or_default());
+    let mut row = ad_row(&inventory_row(c, "UserOrGroup", &id)?);
+    let member_of: Vec<Value> = inventory(c, "UserOrGroup", Some(equals("members", id.as_str())))?.iter().map(|g| g["id"].clone()).collect();
+    row["memberOf"] = Value::Array(member_of);
+    if row["group"] == true {
+        count_members(c, &mut row)?;
+    }
+    Ok(Reply::json(to_wire(AD_INFO, &row)))
+}
+
+fn audit_events(_: &State, c: &Call) -> Result<Reply, ApiError> {
+    contract_list(c, M::EventQuery, json!({}), AUDIT_EVENTS, None, |row| to_wire(AUDIT_EVENTS, row))
+}
