@@ -6,7 +6,10 @@ use crate::backend::embedded::store::{Federation, Ix};
 use crate::fault::Fault;
 use crate::service::method::Method;
 use crate::service::privilege::{self, rule};
-use crate::service::query::{self, Member, Query, ACCESS_GROUP_MEMBERS, DESKTOP_MEMBERS, ENTITLEMENT_MEMBERS, EVENT_MEMBERS, FARM_MEMBERS, POD_MEMBERS, SITE_MEMBERS, USER_OR_GROUP_MEMBERS};
+use crate::service::query::{
+    self, Member, Query, ACCESS_GROUP_MEMBERS, DESKTOP_MEMBERS, ENTITLEMENT_MEMBERS, EVENT_MEMBERS, FARM_MEMBERS, POD_MEMBERS, SITE_MEMBERS,
+    USER_OR_GROUP_MEMBERS,
+};
 use crate::service::{json, Json};
 
 /// Inventory_Query: the world objects of one entity type, in the world's order.

@@ -263,7 +263,6 @@ pub fn build(c: Counts) -> Federation {
                 start,
                 disconnect: (state == SessionState::Disconnected).then_some(start + 1800),
                 idle_minutes: Some((n % 45) as u32),
-                user_pos: 0,
             };
             f.add_session(s);
         }

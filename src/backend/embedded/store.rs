@@ -321,8 +321,8 @@ pub struct UserOrGroup {
     pub global_application_entitlements: Vec<Ix>,
     /// Home-site configurations made directly on this user or group (slots in `home_sites`).
     pub home_sites: Vec<Ix>,
-    /// Users only: their live sessions, in no particular order (a session's `user_pos` is its
-    /// place here, so that ending one is O(1) however many sessions the user holds).
+    /// Users only: their live sessions, in no particular order (`Federation::user_pos` holds
+    /// each session's place here, so that ending one is O(1) however many the user holds).
     pub sessions: Vec<Ix>,
 }
 
@@ -459,8 +459,6 @@ pub struct Session {
     pub start: Timestamp,
     pub disconnect: Option<Timestamp>,
     pub idle_minutes: Option<u32>,
-    /// Its place in its user's `sessions` (kept by `add_session` and `take_session`).
-    pub user_pos: u32,
 }
 
 impl Session {
@@ -575,6 +573,10 @@ pub struct Federation {
     pub pods: Table<Pod>,
     pub access_groups: Table<AccessGroup>,
     pub users_and_groups: Table<UserOrGroup>,
+    /// Each session's place in its user's `sessions`, by session index (kept by `add_session`
+    /// and `take_session`; a dense array, so that moving a session in its user's list touches
+    /// 4 bytes here rather than the session's record).
+    pub user_pos: Vec<u32>,
     /// Live sessions per desktop and per farm (by index), kept by `add_session` and
     /// `take_session`: an unfiltered query counts its rows from them, not by a scan.
     pub desktop_sessions: Vec<u32>,
@@ -674,12 +676,16 @@ impl Federation {
     }
 
     /// Adds a session and indexes it under its user and its desktop or farm.
-    pub fn add_session(&mut self, mut session: Session) -> Option<Ix> {
+    pub fn add_session(&mut self, session: Session) -> Option<Ix> {
         let (user, resource) = (session.user, session.resource);
-        session.user_pos = self.users_and_groups.get(user).sessions.len() as u32;
         let id: Box<str> = session.id.clone();
         let ix = self.sessions.insert(&id, session)?;
-        self.users_and_groups.get_mut(user).sessions.push(ix);
+        let list = &mut self.users_and_groups.get_mut(user).sessions;
+        if self.user_pos.len() <= ix as usize {
+            self.user_pos.resize(ix as usize + 1, 0);
+        }
+        self.user_pos[ix as usize] = list.len() as u32;
+        list.push(ix);
         *self.resource_count(resource) += 1;
         Some(ix)
     }
@@ -709,11 +715,11 @@ impl Federation {
     pub fn take_session(&mut self, ix: Ix) -> Session {
         let s = self.sessions.take(ix).expect("live slot");
         let list = &mut self.users_and_groups.get_mut(s.user).sessions;
-        let at = s.user_pos as usize;
+        let at = self.user_pos[ix as usize] as usize;
         debug_assert_eq!(list.get(at), Some(&ix), "user_pos names the session's place");
         list.swap_remove(at);
         if let Some(&moved) = list.get(at) {
-            self.sessions.get_mut(moved).user_pos = at as u32;
+            self.user_pos[moved as usize] = at as u32;
         }
         *self.resource_count(s.resource) -= 1;
         s

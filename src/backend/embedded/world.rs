@@ -310,7 +310,6 @@ fn load_sessions(w: &Obj, f: &mut Federation, now: Timestamp) -> Result<(), Faul
                 _ => None,
             },
             idle_minutes: o.opt_count("idleDuration", u32::MAX as u64)?.map(|v| v as u32),
-            user_pos: 0,
         };
         f.add_session(s).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
     }
