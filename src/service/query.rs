@@ -961,11 +961,6 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Rows<I> {
     }
 }
 
-/// A record's JSON row (for tests and tools; queries write pages directly).
-pub fn row<R>(f: &Federation, r: &R, members: &'static [Member<R>]) -> Value {
-    serde_json::to_value(RowJson { f, r, nodes: &layout(members) }).expect("rows serialize")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
