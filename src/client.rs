@@ -36,6 +36,15 @@ impl Client {
         self.backend.call(method, &request)
     }
 
+    /// Calls a method with request text (what the C boundary does).
+    pub fn call_text(&self, method: Method, text: &str) -> Result<Json, Fault> {
+        let request = match Request::parse_ids_text(method, text) {
+            Some(r) => r,
+            None => Request::parse(method, &parse_json(text, "request_json")?)?,
+        };
+        self.backend.call(method, &request)
+    }
+
     /// Calls a method with a JSON request.
     pub fn call(&self, method: Method, request: &Value) -> Result<Value, Fault> {
         let text = self.call_json(method, request)?;
@@ -50,7 +59,8 @@ impl Client {
 
     /// Calls a method by its `hv_invoke` name with request text.
     pub fn invoke(&self, method: &str, request: &str) -> Result<Value, Fault> {
-        self.call(Client::method(method)?, &parse_json(request, "request_json")?)
+        let text = self.call_text(Client::method(method)?, request)?;
+        serde_json::from_str(text.get()).map_err(|e| Fault::unexpected(format!("a result could not be read back: {e}")))
     }
 
     /// What this connection is: `{"backend", "user" (DOMAIN\\name), "localPod"?, "localSite"?}`;

@@ -3,7 +3,7 @@
 //! run the handler inside `catch_unwind`, and write exactly one JSON document. Each method
 //! export is one line over [`method_call`]. Nothing below this module sees a pointer.
 
-use crate::client::{parse_json, Client};
+use crate::client::Client;
 use crate::fault::{Fault, HvStatus};
 use crate::service::Method;
 use serde_json::{json, Value};
@@ -87,7 +87,7 @@ unsafe fn client_ref<'a>(client: *const HvClient) -> Result<&'a Client, Fault> {
 unsafe fn method_call(client: *const HvClient, method: Method, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
     guard(out_json, || {
         let client = client_ref(client)?;
-        client.call_json(method, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        client.call_text(method, text(request_json, "request_json")?)
     })
 }
 
@@ -183,7 +183,7 @@ pub unsafe extern "C" fn hv_invoke(client: *mut HvClient, method: *const c_char,
     guard(out_json, || {
         let client = client_ref(client)?;
         let m = Client::method(text(method, "method")?)?;
-        client.call_json(m, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        client.call_text(m, text(request_json, "request_json")?)
     })
 }
 
