@@ -11,6 +11,9 @@ using HvApi.Native;
 
 namespace HvApi;
 
+/// <summary>Reads a successful answer ({"result": …}) from the library's UTF-8 text.</summary>
+internal delegate T AnswerReader<T>(ReadOnlySpan<byte> answer);
+
 internal sealed class HvConnection : IDisposable
 {
     static int openCount;
@@ -76,12 +79,13 @@ internal sealed class HvConnection : IDisposable
 
     public JsonElement Call(string method, string requestJson) => Call<JsonElement>(method, requestJson);
 
-    /// <summary>Calls a method whose result is read as <typeparamref name="T"/>.</summary>
-    public T Call<T>(string method, JsonNode request) => Call<T>(method, request.ToJsonString());
+    /// <summary>Calls a method whose result is read as <typeparamref name="T"/>; a custom
+    /// reader, when given, reads the whole answer text of a successful call instead.</summary>
+    public T Call<T>(string method, JsonNode request, AnswerReader<T>? read = null) => Call<T>(method, request.ToJsonString(), read);
 
     /// <summary>The one call path: the answer is read straight from the library's UTF-8 text
     /// (no managed string copy) and freed, whatever happens.</summary>
-    public T Call<T>(string method, string requestJson)
+    public T Call<T>(string method, string requestJson, AnswerReader<T>? read = null)
     {
         IntPtr outJson;
         HvStatus status;
@@ -95,7 +99,7 @@ internal sealed class HvConnection : IDisposable
         {
             throw NotConnected(e);
         }
-        return ReadAnswer<T>(status, outJson);
+        return ReadAnswer(status, outJson, read);
     }
 
     sealed class Envelope<T>
@@ -105,12 +109,13 @@ internal sealed class HvConnection : IDisposable
     }
 
     /// <summary>Reads {"result": T} (HV_OK) or throws the {"fault": …} of an answer, then frees it.</summary>
-    static unsafe T ReadAnswer<T>(HvStatus status, IntPtr answer)
+    static unsafe T ReadAnswer<T>(HvStatus status, IntPtr answer, AnswerReader<T>? read = null)
     {
         try
         {
             if (answer == IntPtr.Zero) throw new HvFaultException("UnexpectedFault", "The library wrote no answer.");
             var utf8 = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)answer);
+            if (status == HvStatus.Ok && read != null) return read(utf8);
             var envelope = JsonSerializer.Deserialize<Envelope<T>>(utf8, Json.Options)!;
             if (status != HvStatus.Ok) throw HvFaultException.FromJson(envelope.Fault);
             return envelope.Result!;

@@ -116,7 +116,8 @@ internal static class Paging
 
     /// <summary>Every page of a query, fetched as it is needed. <paramref name="request"/> is
     /// the query without startingOffset and limit; <paramref name="max"/> caps the rows.</summary>
-    public static IEnumerable<T[]> Pages<T>(HvConnection connection, string method, JsonObject request, long max = long.MaxValue)
+    public static IEnumerable<T[]> Pages<T>(HvConnection connection, string method, JsonObject request, long max = long.MaxValue,
+        AnswerReader<QueryPage<T>>? read = null)
     {
         long offset = 0;
         while (offset < max)
@@ -124,7 +125,7 @@ internal static class Paging
             var page = (JsonObject)request.DeepClone();
             page["startingOffset"] = offset;
             page["limit"] = (int)Math.Min(PageSize, max - offset);
-            var answer = connection.Call<QueryPage<T>>(method, page);
+            var answer = connection.Call(method, page, read);
             if (answer.Results.Length > 0) yield return answer.Results;
             offset += answer.Results.Length;
             if (answer.RemainingCount <= 0 || answer.Results.Length == 0) yield break;
