@@ -37,6 +37,22 @@ Describe 'Get-HvSession' {
         (Get-HvSession -Id Session/b2).ApplicationNames | Should -Be @('Calculator')
     }
 
+    It 'gives the same sessions from a query page (read on first use) as one by one' {
+        foreach ($s in Get-HvSession) {
+            $one = Get-HvSession -Id $s.Id
+            foreach ($part in 'NamesData', 'ReferenceData', 'SessionData') {
+                ($s.$part | ConvertTo-Json -Compress) | Should -Be ($one.$part | ConvertTo-Json -Compress) -Because "$($s.Id) $part"
+            }
+            $s.State | Should -Be $one.State
+        }
+    }
+
+    It 'reads a page''s rows safely from many threads at once' {
+        $rows = Get-HvSession
+        $states = $rows | ForEach-Object -Parallel { $_.SessionData.SessionState } -ThrottleLimit 8
+        ($states | Sort-Object) | Should -Be (($rows | ForEach-Object { (Get-HvSession -Id $_.Id).SessionData.SessionState }) | Sort-Object)
+    }
+
     It 'filters by <Name>' -TestCases @(
         @{ Name = 'exact user name, any case'; Params = @{ UserName = 'corp\CAROL' }; Expected = @('Session/c1', 'Session/c2') }
         @{ Name = 'user name wildcard'; Params = @{ UserName = '*\b*' }; Expected = @('Session/b1', 'Session/b2') }
