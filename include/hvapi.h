@@ -106,7 +106,8 @@ const char *hv_version(void);
  * (`backend` defaults to "embedded"; give exactly one of world, worldFile, demo).
  *
  * On `HV_OK`, `*out_client` receives a client the caller owns and must release with
- * `hv_client_close`, and `*out_json` is `{"result": null}`. On failure `*out_client` is
+ * `hv_client_close`, and `*out_json` describes the connection: `{"result": {"backend",
+ * "user" ("DOMAIN\\name" of the signed-in administrator), "localPod"?, "localSite"?}}`. On failure `*out_client` is
  * left NULL and `*out_json` holds `{"fault": ...}`: `HV_INVALID_ARGUMENT` for bad
  * configuration (a world that refers to an undefined id names the path, e.g.
  * "sessions[3].desktop"), `HV_INVALID_TYPE` for a value of the wrong kind,

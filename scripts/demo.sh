@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
-# Runs the hvapi demo against the embedded default federation, doing its own set-up first.
-# Extra arguments are demo counts as JSON, e.g. scripts/demo.sh '{"sessionsPerPod": 250000}'.
+# Runs the hvapi demo against the embedded default federation, doing its own set-up first:
+# the Rust tour of the library (examples/demo.rs), then the PowerShell quick start of README.md
+# (powershell/demo.ps1) with the HvApi module built by powershell/build.sh.
+# Extra arguments are demo counts as JSON for the Rust tour, e.g.
+# scripts/demo.sh '{"sessionsPerPod": 250000}'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cargo run --quiet --release --example demo -- "$@"
+printf '\n==== The same federation from PowerShell (HvApi module)\n'
+bash powershell/build.sh >/dev/null
+. scripts/tools.sh
+"$PWSH" -NoLogo -NoProfile -NonInteractive -File powershell/demo.ps1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks to build and test hvapi, and — only where crates.io is
+# Installs what a fresh machine lacks to build and test hvapi (Debian packages; PowerShell
+# 7.6.9 and Pester 6.2.0 from NuGet for the PowerShell module), and — only where crates.io is
 # unreachable — points cargo at Debian's packaged crates through CARGO_HOME/config.toml.
 # It never writes a .cargo/config.toml into the repository, so users with crates.io build
 # normally. Safe to run again; it does nothing that is already done.
@@ -39,4 +40,21 @@ directory = "/usr/share/cargo/registry"
 offline = true
 CFG
   fi
+fi
+
+# PowerShell and Pester, for the HvApi module (powershell/): a pinned pwsh as a .NET tool and
+# Pester restored from NuGet, both outside the repository (scripts/tools.sh says where).
+. "$(dirname "$0")/tools.sh"
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK (dotnet) is not installed; the PowerShell module needs it" >&2
+  exit 1
+fi
+if [ ! -x "$PWSH" ]; then
+  echo "setup: installing PowerShell $PWSH_VERSION into $(dirname "$PWSH")"
+  out=$(dotnet tool install --tool-path "$(dirname "$PWSH")" PowerShell --version "$PWSH_VERSION" 2>&1) || { echo "$out" >&2; exit 1; }
+fi
+if [ ! -f "$PESTER_PSD1" ]; then
+  echo "setup: restoring Pester $PESTER_VERSION from NuGet"
+  out=$(dotnet restore "$(dirname "$0")/../powershell/tests/tools/PesterRestore.csproj" --nologo 2>&1) || { echo "$out" >&2; exit 1; }
+  [ -f "$PESTER_PSD1" ] || { echo "setup: Pester was restored but $PESTER_PSD1 is missing" >&2; exit 1; }
 fi

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of hvapi, doing its own set-up first (Debian crates, cbindgen, valgrind,
-# pytest): the header drift check, the Rust unit, contract, fuzz and stress tests, the REST
-# server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0, every answer checked against the
-# OpenAPI file in ../shared/reference), the C program as C and C++ under valgrind, and the
-# Python package's tests. The contract suites (Rust and Python) run twice: on the embedded
-# backend, and with HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve`
-# over loopback (a server per test world).
+# pytest, PowerShell 7.6.9 and Pester 6.2.0): the header drift check, the Rust unit, contract,
+# fuzz and stress tests, the REST server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0,
+# every answer checked against the OpenAPI file in ../shared/reference), the C program as C
+# and C++ under valgrind, the Python package's tests, and the PowerShell module's Pester tests
+# in real pwsh. The contract suites (Rust and Python) run twice: on the embedded backend, and
+# with HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
+# (a server per test world).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -33,7 +34,21 @@ suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.
 suite "Python package through the REST backend (HVAPI_TEST_BACKEND=rest)" \
   env HVAPI_TEST_BACKEND=rest HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
 
+# The module's tests, counted: their closing line goes into the summary.
+pester_line=""
+powershell_tests() {
+  local log rc
+  log=$(mktemp)
+  bash powershell/test.sh 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  pester_line=$(grep -E '^pester: [0-9]+ passed' "$log" | tail -n 1)
+  rm -f "$log"
+  return "$rc"
+}
+suite "PowerShell module (Pester 6.2.0 in pwsh 7.6.9)" powershell_tests
+
 printf '\n'
+[ -n "$pester_line" ] && printf '%s\n' "$pester_line"
 for n in "${names[@]}"; do printf 'FAILED: %s\n' "$n"; done
 printf 'suites: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -30,12 +30,6 @@ impl Client {
         }
     }
 
-    /// What this client is connected to (`{"backend": "embedded"}`, or the REST backend's
-    /// `{"backend": "rest", "user", "url", "localPod"?, "localSite"?}`).
-    pub fn describe(&self) -> Value {
-        self.backend.describe()
-    }
-
     /// Opens a client from configuration text.
     pub fn open_str(config: &str) -> Result<Client, Fault> {
         Client::open(&parse_json(config, "config_json")?)
@@ -44,6 +38,15 @@ impl Client {
     /// Calls a method with a JSON request; the result as JSON text (what the C boundary writes).
     pub fn call_json(&self, method: Method, request: &Value) -> Result<Json, Fault> {
         let request = Request::parse(method, request)?;
+        self.backend.call(method, &request)
+    }
+
+    /// Calls a method with request text (what the C boundary does).
+    pub fn call_text(&self, method: Method, text: &str) -> Result<Json, Fault> {
+        let request = match Request::parse_ids_text(method, text) {
+            Some(r) => r,
+            None => Request::parse(method, &parse_json(text, "request_json")?)?,
+        };
         self.backend.call(method, &request)
     }
 
@@ -61,7 +64,14 @@ impl Client {
 
     /// Calls a method by its `hv_invoke` name with request text.
     pub fn invoke(&self, method: &str, request: &str) -> Result<Value, Fault> {
-        self.call(Client::method(method)?, &parse_json(request, "request_json")?)
+        let text = self.call_text(Client::method(method)?, request)?;
+        serde_json::from_str(text.get()).map_err(|e| Fault::unexpected(format!("a result could not be read back: {e}")))
+    }
+
+    /// What this connection is: `{"backend", "user" (DOMAIN\\name), "localPod"?, "localSite"?}`
+    /// (the REST backend adds `url`); `hv_client_open` answers it.
+    pub fn describe(&self) -> Value {
+        self.backend.describe()
     }
 
     /// Another client on this client's federation, signed in as the administrator

@@ -68,7 +68,7 @@ impl Client {
         let st = unsafe { hv_client_open(c.as_ptr(), &mut client, &mut out) };
         let v = answer(st, out);
         if st == HvStatus::HV_OK {
-            assert_eq!(v, json!({"result": null}));
+            assert_eq!(v["result"]["backend"], "embedded", "an open answers the connection's description");
             assert!(!client.is_null());
             Ok(Client(client))
         } else {
@@ -100,6 +100,27 @@ impl Drop for Client {
 
 fn demo() -> Client {
     Client::open(json!({"backend": "embedded", "demo": {}})).unwrap()
+}
+
+/// Opens and returns the answer of hv_client_open (the connection's description).
+fn describe(config: Value) -> Value {
+    let c = CString::new(config.to_string()).unwrap();
+    let (mut client, mut out) = (null_mut(), null_mut());
+    let st = unsafe { hv_client_open(c.as_ptr(), &mut client, &mut out) };
+    let v = answer(st, out);
+    unsafe { hv_client_close(client) };
+    v
+}
+
+#[test]
+fn an_open_answers_who_and_where_the_connection_is() {
+    assert_eq!(
+        describe(json!({"demo": {}})),
+        json!({"result": {"backend": "embedded", "user": "HVDEMO\\administrator", "localPod": "Pod/pod-1-1", "localSite": "Site/site-1"}})
+    );
+    let helpdesk = describe(json!({"demo": {}, "login": {"user": "HELPDESK", "domain": "hvdemo", "password": "helpdesk"}}));
+    assert_eq!(helpdesk["result"]["user"], "HVDEMO\\helpdesk", "the admin's own spelling, whatever the login's case");
+    assert_eq!(describe(json!({"world": {}})), json!({"result": {"backend": "embedded", "user": "HORIZON\\administrator"}}), "no pods: no local pod");
 }
 
 #[test]

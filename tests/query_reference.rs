@@ -60,9 +60,9 @@ fn world(rng: &mut Rng) -> World {
     let ags = ["AccessGroup/ag1", "AccessGroup/ag2", "AccessGroup/ag3", "AccessGroup/root"];
     let desktops = [("ic", "AUTOMATED", "INSTANT_CLONE_ENGINE"), ("vc", "MANUAL", "VIRTUAL_CENTER"), ("pc", "MANUAL", "UNMANAGED"), ("rds", "RDS", "RDS")];
     for (k, ty, src) in desktops {
-        w = w.desktop(k, "Pod/p1", *rng.pick(&ags), ty, src);
+        w = w.desktop(k, "Pod/p1", rng.pick::<&str>(&ags), ty, src);
     }
-    w = w.desktop("remote", "Pod/p2", "AccessGroup/ag1", "AUTOMATED", "INSTANT_CLONE_ENGINE").farm("apps", "Pod/p1", *rng.pick(&ags));
+    w = w.desktop("remote", "Pod/p2", "AccessGroup/ag1", "AUTOMATED", "INSTANT_CLONE_ENGINE").farm("apps", "Pod/p1", rng.pick::<&str>(&ags));
     let resources = ["Desktop/ic", "Desktop/vc", "Desktop/pc", "Desktop/rds", "Desktop/remote", "Farm/apps"];
     for i in 0..rng.below(40) {
         let resource = *rng.pick(&resources);
@@ -89,7 +89,7 @@ fn world(rng: &mut Rng) -> World {
             extra["idleDuration"] = rng.below(50).into();
         }
         extra["locked"] = rng.chance(5).into();
-        w = w.session(&format!("s{i:02}"), *rng.pick(&USERS), resource, extra);
+        w = w.session(&format!("s{i:02}"), rng.pick::<&str>(&USERS), resource, extra);
         if rng.chance(4) {
             // No machine at all.
             let sessions = w.0["sessions"].as_array_mut().unwrap();

@@ -13,11 +13,10 @@ pub trait Backend: Send + Sync {
     /// Answers one request of `method` (its text already checked) with the result as JSON text.
     fn call(&self, method: Method, request: &Request) -> Result<Json, Fault>;
 
-    /// What this client is connected to: `{"backend", ...}` (the REST backend adds `user`,
-    /// `url`, `localPod`?, `localSite`?).
-    fn describe(&self) -> Value {
-        serde_json::json!({"backend": "embedded"})
-    }
+    /// What the connection is, as `hv_client_open` answers it: `{"backend", "user",
+    /// "localPod"?, "localSite"?}` (wrappers show it as their connection object; the REST
+    /// backend adds `url`).
+    fn describe(&self) -> Value;
 
     /// The embedded federation, for direct Rust callers; `None` for remote backends.
     fn as_embedded(&self) -> Option<&embedded::Embedded> {

@@ -3,7 +3,7 @@
 //! run the handler inside `catch_unwind`, and write exactly one JSON document. Each method
 //! export is one line over [`method_call`]. Nothing below this module sees a pointer.
 
-use crate::client::{parse_json, Client};
+use crate::client::Client;
 use crate::fault::{Fault, HvStatus};
 use crate::service::Method;
 use serde_json::{json, Value};
@@ -87,7 +87,7 @@ unsafe fn client_ref<'a>(client: *const HvClient) -> Result<&'a Client, Fault> {
 unsafe fn method_call(client: *const HvClient, method: Method, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
     guard(out_json, || {
         let client = client_ref(client)?;
-        client.call_json(method, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        client.call_text(method, text(request_json, "request_json")?)
     })
 }
 
@@ -107,7 +107,8 @@ pub extern "C" fn hv_version() -> *const c_char {
 /// (`backend` defaults to "embedded"; give exactly one of world, worldFile, demo).
 ///
 /// On `HV_OK`, `*out_client` receives a client the caller owns and must release with
-/// `hv_client_close`, and `*out_json` is `{"result": null}`. On failure `*out_client` is
+/// `hv_client_close`, and `*out_json` describes the connection: `{"result": {"backend",
+/// "user" ("DOMAIN\\name" of the signed-in administrator), "localPod"?, "localSite"?}}`. On failure `*out_client` is
 /// left NULL and `*out_json` holds `{"fault": ...}`: `HV_INVALID_ARGUMENT` for bad
 /// configuration (a world that refers to an undefined id names the path, e.g.
 /// "sessions[3].desktop"), `HV_INVALID_TYPE` for a value of the wrong kind,
@@ -130,8 +131,9 @@ pub unsafe extern "C" fn hv_client_open(config_json: *const c_char, out_client: 
             return Err(Fault::invalid_argument("out_client", "out_client must not be NULL."));
         }
         let client = Client::open_str(text(config_json, "config_json")?)?;
+        let description = client.describe();
         *out_client = Box::into_raw(Box::new(HvClient { client }));
-        Ok(Value::Null)
+        Ok(description)
     })
 }
 
@@ -181,7 +183,7 @@ pub unsafe extern "C" fn hv_invoke(client: *mut HvClient, method: *const c_char,
     guard(out_json, || {
         let client = client_ref(client)?;
         let m = Client::method(text(method, "method")?)?;
-        client.call_json(m, &parse_json(text(request_json, "request_json")?, "request_json")?)
+        client.call_text(m, text(request_json, "request_json")?)
     })
 }
 

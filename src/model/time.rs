@@ -32,6 +32,11 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The first and last second with a four-digit year (0000-01-01T00:00:00Z to
+/// 9999-12-31T23:59:59Z). Between them the text of a time sorts as the time does.
+pub(crate) const EARLIEST: Timestamp = -62_167_219_200;
+pub(crate) const LATEST: Timestamp = 253_402_300_799;
+
 /// Formats as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn format(t: Timestamp) -> String {
     let (y, mo, d) = civil_from_days(t.div_euclid(86400));
@@ -85,6 +90,13 @@ pub fn parse(s: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_digit_years() {
+        assert_eq!(format(EARLIEST), "0000-01-01T00:00:00Z");
+        assert_eq!(format(LATEST), "9999-12-31T23:59:59Z");
+        assert_eq!(format(LATEST + 1), "10000-01-01T00:00:00Z");
+    }
 
     #[test]
     fn round_trip() {

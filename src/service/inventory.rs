@@ -13,7 +13,7 @@ use crate::service::query::{
 use crate::service::{json, Json};
 
 /// Inventory_Query: the world objects of one entity type, in the world's order.
-pub fn inventory_query<'f>(f: &'f Federation, admin: Ix, entity_type: &str, q: &Query) -> Result<Json, Fault> {
+pub fn inventory_query(f: &Federation, admin: Ix, entity_type: &str, q: &Query) -> Result<Json, Fault> {
     privilege::require_anywhere(f, admin, rule(Method::InventoryQuery))?;
     fn all<'f, R>(f: &'f Federation, q: &Query, members: &'static [Member<R>], items: &'f [R]) -> Result<Json, Fault> {
         let rows = items.iter().enumerate().map(|(i, r)| (i as Ix, r));

@@ -11,12 +11,13 @@
 //! hold the typed path to. `memberName` is a dotted path into the row.
 
 use crate::backend::embedded::store::{
-    AccessGroup, Desktop, DesktopType, Entitlement, EventRecord, Farm, Federation, Ix, Pod, Resource, Session, SessionClient, SessionState, Site, UserOrGroup,
+    AccessGroup, Desktop, DesktopType, Entitlement, EventMessage, EventRecord, Farm, Federation, Ix, Pod, Resource, Session, SessionState, Site, UserOrGroup,
 };
 use crate::fault::Fault;
 use crate::model::reader::Obj;
 use crate::model::time::{self, Timestamp};
 use crate::service::event::{AUDIT_FAIL, AUDIT_SUCCESS};
+use crate::service::session;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -327,10 +328,6 @@ fn on_rds_host(f: &Federation, s: &Session) -> bool {
     desktop(f, s).map_or(true, |d| d.desktop_type == DesktopType::Rds)
 }
 
-fn client<'f>(s: &'f Session, get: fn(&SessionClient) -> &Option<Box<str>>) -> Val<'f, 'static> {
-    s.client.as_deref().and_then(|c| get(c).as_deref()).map_or(Val::Missing, Val::Str)
-}
-
 fn opt<'f, 's, T>(v: Option<T>, to: impl FnOnce(T) -> Val<'f, 's>) -> Val<'f, 's> {
     v.map_or(Val::Missing, to)
 }
@@ -344,8 +341,8 @@ pub const SESSION_MEMBERS: [Member<Session>; 28] = [
         let u = f.users_and_groups.get(s.user);
         Val::Text(text(buf, &[&u.domain, "\\", &u.name]))
     }),
-    m("namesData.machineOrRDSServerName", |_, s, _| opt(s.machine.as_deref(), Val::Str)),
-    m("namesData.machineOrRDSServerDNS", |f, s, buf| match s.machine.as_deref() {
+    m("namesData.machineOrRDSServerName", |_, s, _| opt(s.machine(), Val::Str)),
+    m("namesData.machineOrRDSServerDNS", |f, s, buf| match s.machine() {
         None => Val::Missing,
         Some(machine) => {
             text(buf, &[machine, ".", &f.users_and_groups.get(s.user).domain, ".local"]);
@@ -361,20 +358,20 @@ pub const SESSION_MEMBERS: [Member<Session>; 28] = [
     m("namesData.desktopType", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.desktop_type.as_str()))),
     m("namesData.desktopSource", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.source.as_str()))),
     m("namesData.farmName", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.name))),
-    m("namesData.clientName", |_, s, _| client(s, |c| &c.client_name)),
-    m("namesData.clientAddress", |_, s, _| client(s, |c| &c.client_address)),
-    m("namesData.clientType", |_, s, _| client(s, |c| &c.client_type)),
-    m("namesData.applicationNames", |_, s, _| opt(s.client.as_deref().and_then(|c| c.application_names.as_deref()), Val::Strs)),
+    m("namesData.clientName", |_, s, _| opt(s.client_name(), Val::Str)),
+    m("namesData.clientAddress", |_, s, _| opt(s.client_address(), Val::Str)),
+    m("namesData.clientType", |_, s, _| opt(s.client_type(), Val::Str)),
+    m("namesData.applicationNames", |_, s, _| opt(s.application_names.as_deref(), Val::Strs)),
     of_user("referenceData.user", |f, s, _| Val::Str(&f.users_and_groups.get(s.user).id)),
     of_user("referenceData.groups", |f, s, _| Val::Ids(&f.users_and_groups.get(s.user).member_of)),
     m("referenceData.accessGroup", |f, s, _| Val::Str(&f.access_groups.get(f.session_access_group(s)).id)),
     m("referenceData.desktop", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.id))),
     m("referenceData.farm", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.id))),
-    m("referenceData.machine", |f, s, buf| match s.machine.as_deref() {
+    m("referenceData.machine", |f, s, buf| match s.machine() {
         Some(machine) if !on_rds_host(f, s) => Val::Text(text(buf, &["Machine/", machine])),
         _ => Val::Missing,
     }),
-    m("referenceData.rdsServer", |f, s, buf| match s.machine.as_deref() {
+    m("referenceData.rdsServer", |f, s, buf| match s.machine() {
         Some(machine) if on_rds_host(f, s) => Val::Text(text(buf, &["RDSServer/", machine])),
         _ => Val::Missing,
     }),
@@ -404,7 +401,10 @@ pub const EVENT_MEMBERS: [Member<EventRecord>; 10] = [
         let a = &f.admins[e.admin as usize];
         Val::Text(text(buf, &[&a.domain, "\\", &a.name]))
     }),
-    m("message", |_, e, _| Val::Str(&e.message)),
+    m("message", |f, e, buf| match &e.message {
+        EventMessage::Text(t) => Val::Str(t),
+        EventMessage::SessionDone(verb) => Val::Text(session::done_message(f, e, verb, buf)),
+    }),
     m("session", |_, e, _| opt(e.session.as_deref(), Val::Str)),
     m("userHomeSite", |_, e, _| opt(e.user_home_site.as_deref(), Val::Str)),
     m("user", |f, e, _| opt(e.user, |u| Val::Str(&f.users_and_groups.get(u).id))),
@@ -534,7 +534,34 @@ enum Want {
 
 enum Bounds {
     Num(f64, f64),
-    Str(String, String),
+    /// The strings, and the times whose text lies between them.
+    Str(String, String, (Timestamp, Timestamp)),
+}
+
+/// The times written with a four-digit year: their text sorts as they do.
+fn text_sorts_as_time(t: Timestamp) -> bool {
+    (time::EARLIEST..=time::LATEST).contains(&t)
+}
+
+/// The first time of four-digit year whose text is not below `s` (`LATEST + 1` if none).
+fn first_time_from(s: &str) -> Timestamp {
+    let (mut lo, mut hi) = (time::EARLIEST, time::LATEST + 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if time::format(mid).as_str() < s {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The times whose text lies in `a..=b`, as a range of timestamps (empty when `lo > hi`).
+fn times_between(a: &str, b: &str) -> (Timestamp, Timestamp) {
+    // The last time whose text is at most b is the one before the first whose text is above b.
+    let after_b = first_time_from(&format!("{b}\u{0}"));
+    (first_time_from(a), after_b - 1)
 }
 
 /// A filter compiled against a member table.
@@ -572,7 +599,7 @@ fn compile<R>(flt: &Filter, members: &'static [Member<R>]) -> Result<Test<R>, Fa
         Filter::Between { member, from, to } => {
             let bounds = match (from, to) {
                 (Value::Number(a), Value::Number(b)) => Bounds::Num(a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN)),
-                (Value::String(a), Value::String(b)) => Bounds::Str(a.clone(), b.clone()),
+                (Value::String(a), Value::String(b)) => Bounds::Str(a.clone(), b.clone(), times_between(a, b)),
                 _ => return Err(bad_filter("A Between filter needs fromValue and toValue, both numbers or both strings.")),
             };
             let m = lookup(members, member)?;
@@ -651,8 +678,9 @@ impl<R> Test<R> {
                 let Scratch { read: rb, time: tb } = sc;
                 read(f, r, rb).any(f, |item| match (bounds, item) {
                     (Bounds::Num(a, b), Item::Int(i)) => *a <= i as f64 && i as f64 <= *b,
-                    (Bounds::Str(a, b), Item::Str(s)) => a.as_str() <= s && s <= b.as_str(),
-                    (Bounds::Str(a, b), Item::Time(t)) => {
+                    (Bounds::Str(a, b, _), Item::Str(s)) => a.as_str() <= s && s <= b.as_str(),
+                    (Bounds::Str(_, _, (lo, hi)), Item::Time(t)) if text_sorts_as_time(t) => *lo <= t && t <= *hi,
+                    (Bounds::Str(a, b, _), Item::Time(t)) => {
                         let s = time_text(tb, t);
                         a.as_str() <= s && s <= b.as_str()
                     }
@@ -931,11 +959,6 @@ impl<I: Iterator<Item = T>, T: Serialize> Serialize for Rows<I> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         ser.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
     }
-}
-
-/// A record's JSON row (for tests and tools; queries write pages directly).
-pub fn row<R>(f: &Federation, r: &R, members: &'static [Member<R>]) -> Value {
-    serde_json::to_value(RowJson { f, r, nodes: &layout(members) }).expect("rows serialize")
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! (`msgType`, `message` length, `base` keys). Every backend receives only checked requests.
 
 use crate::fault::Fault;
-use crate::model::id::IdType;
+use crate::model::id::{id_type, IdType};
 use crate::model::objects::UserHomeSiteBase;
 use crate::model::reader::Obj;
 use crate::service::method::Method::{self, *};
@@ -191,6 +191,34 @@ impl Request {
                 }
             }
         })
+    }
+}
+
+impl Request {
+    /// The batch session methods whose request is `{"ids": [...]}` and nothing else, read
+    /// straight from the text into the typed request (a batch of 100k ids is then one string per
+    /// id, with no JSON value in between). `None` for any other text — another shape, a wrong
+    /// kind, an empty or malformed id: [`Request::parse`] then gives the same request or the
+    /// precise fault.
+    pub fn parse_ids_text(method: Method, text: &str) -> Option<Request> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Ids {
+            ids: Vec<String>,
+        }
+        let op = match method {
+            SessionDisconnectSessions => SessionOp::Disconnect,
+            SessionLogoffSessions => SessionOp::Logoff { forced: false },
+            SessionLogoffSessionsForced => SessionOp::Logoff { forced: true },
+            SessionResetSessions => SessionOp::Reset,
+            SessionRestartSessions => SessionOp::Restart,
+            _ => return None,
+        };
+        let Ids { ids } = serde_json::from_str(text).ok()?;
+        if ids.is_empty() || !ids.iter().all(|id| id_type(id) == Some(IdType::Session)) {
+            return None;
+        }
+        Some(Request::Sessions { op, ids, batch: true })
     }
 }
 

@@ -64,23 +64,41 @@ pub fn write(f: &mut Federation, admin: Ix, method: Method, op: &SessionOp, ids:
     batch_result(ids.iter().map(|id| item(f, admin, &who, rule, op, id, now)))
 }
 
-/// Text made of `parts`, allocated once at its exact length.
-fn concat(parts: &[&str]) -> String {
+/// The message of a session operation that succeeded: "<admin> <verb> session <id> of <user>.".
+fn done_text(who: &str, verb: &str, id: &str, domain: &str, name: &str) -> String {
+    let parts = [who, " ", verb, " session ", id, " of ", domain, "\\", name, "."];
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     parts.iter().for_each(|p| s.push_str(p));
     s
 }
 
+/// The text of an event that keeps only its verb ([`EventMessage::SessionDone`]), written
+/// into `buf` from the event's admin, session and user.
+pub fn done_message<'s>(f: &Federation, e: &EventRecord, verb: &str, buf: &'s mut String) -> &'s str {
+    let a = &f.admins[e.admin as usize];
+    let (domain, name) = e.user.map_or(("", ""), |u| {
+        let u = f.users_and_groups.get(u);
+        (&*u.domain, &*u.name)
+    });
+    buf.clear();
+    for p in [&*a.domain, "\\", &a.name, " ", verb, " session ", e.session.as_deref().unwrap_or(""), " of ", domain, "\\", name, "."] {
+        buf.push_str(p);
+    }
+    buf
+}
+
 fn item(f: &mut Federation, admin: Ix, who: &str, rule: Rule, op: &SessionOp, id: &str, now: Timestamp) -> Result<(), Fault> {
     let names = events(op.operation());
     // An ended session's id moves into its event.
-    let record = |f: &mut Federation, event_type: &'static str, success: bool, message: String, user: Option<Ix>, pod: Option<Ix>, ended: Option<Session>| {
-        let session = Some(ended.map_or_else(|| id.into(), |s| s.id));
-        f.record(EventRecord { session, user, pod, ..EventRecord::new(now, event_type, success, admin, message) });
-    };
+    let record =
+        |f: &mut Federation, event_type: &'static str, success: bool, message: EventMessage, user: Option<Ix>, pod: Option<Ix>, ended: Option<Session>| {
+            let session = Some(ended.map_or_else(|| id.into(), |s| s.id));
+            f.record(EventRecord { id: 0, time: now, event_type, success, admin, message, session, user_home_site: None, user, pod });
+        };
+    let text = |message: String| EventMessage::Text(message.into());
     let Some(ix) = f.sessions.find(id) else {
         let fault = Fault::entity_not_found(id);
-        record(f, names.local_failure, false, format!("{who} could not {} session {id}: {fault}", op.verb()), None, None, None);
+        record(f, names.local_failure, false, text(format!("{who} could not {} session {id}: {fault}", op.verb())), None, None, None);
         return Err(fault);
     };
     let (local, ag, pod, user) = {
@@ -98,7 +116,7 @@ fn item(f: &mut Federation, admin: Ix, who: &str, rule: Rule, op: &SessionOp, id
         if !f.pods.get(pod).reachable {
             let fault = Fault::unexpected(format!("pod {pod_name} ({}) could not be reached", f.pods.get(pod).id));
             let msg = format!("{who} could not send pod {pod_name} a request to {} session {id}: the pod is unreachable.", op.verb());
-            record(f, names.remote_failure, false, msg, Some(user), Some(pod), None);
+            record(f, names.remote_failure, false, text(msg), Some(user), Some(pod), None);
             return Err(fault);
         }
         // The remote pod applies the same rules and answers at once; the request was sent
@@ -107,14 +125,16 @@ fn item(f: &mut Federation, admin: Ix, who: &str, rule: Rule, op: &SessionOp, id
         let verdict = apply(f, ix, op, now);
         let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {domain}\\{name}.", op.verb());
         let (verdict, ended) = split(verdict);
-        record(f, names.remote_success, true, msg, Some(user), Some(pod), ended);
+        record(f, names.remote_success, true, text(msg), Some(user), Some(pod), ended);
         return verdict;
     }
     let (verdict, ended) = split(apply(f, ix, op, now));
     let u = f.users_and_groups.get(user);
-    let msg = match &verdict {
-        Ok(()) => concat(&[who, " ", &op.past(), " session ", id, " of ", &u.domain, "\\", &u.name, "."]),
-        Err(fault) => format!("{who} could not {} session {id} of {}\\{}: {fault}", op.verb(), u.domain, u.name),
+    let msg = match (&verdict, op.past()) {
+        // Written when read ([`done_message`]): the event holds the admin, session and user.
+        (Ok(()), Cow::Borrowed(verb)) => EventMessage::SessionDone(verb),
+        (Ok(()), verb) => text(done_text(who, &verb, id, &u.domain, &u.name)),
+        (Err(fault), _) => text(format!("{who} could not {} session {id} of {}\\{}: {fault}", op.verb(), u.domain, u.name)),
     };
     let (event, success) = if verdict.is_ok() { (names.local_success, true) } else { (names.local_failure, false) };
     record(f, event, success, msg, Some(user), Some(pod), ended);
@@ -191,16 +211,14 @@ pub fn get_local_summary_view(f: &Federation, admin: Ix, id: &str) -> Result<Ses
 /// The `SessionLocalSummaryView` of a session.
 pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
     let user = f.users_and_groups.get(s.user);
-    let client = s.client.as_deref();
-    let client_str = |get: fn(&SessionClient) -> &Option<Box<str>>| client.and_then(|c| get(c).as_deref()).map(String::from);
     let mut names = SessionNamesData {
         user_name: user.display(),
-        machine_or_rds_server_name: s.machine.as_deref().map(String::from),
-        machine_or_rds_server_dns: s.machine.as_deref().map(|m| format!("{m}.{}.local", user.domain).to_lowercase()),
-        client_name: client_str(|c| &c.client_name),
-        client_address: client_str(|c| &c.client_address),
-        client_type: client_str(|c| &c.client_type),
-        application_names: client.and_then(|c| c.application_names.clone()),
+        machine_or_rds_server_name: s.machine().map(String::from),
+        machine_or_rds_server_dns: s.machine().map(|m| format!("{m}.{}.local", user.domain).to_lowercase()),
+        client_name: s.client_name().map(String::from),
+        client_address: s.client_address().map(String::from),
+        client_type: s.client_type().map(String::from),
+        application_names: s.application_names.as_ref().map(|a| a.to_vec()),
         ..Default::default()
     };
     let mut refs = SessionLocalReferenceData {
@@ -225,7 +243,7 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
             true
         }
     };
-    if let Some(m) = &s.machine {
+    if let Some(m) = s.machine() {
         if on_rds_host {
             refs.rds_server = Some(format!("RDSServer/{m}"));
         } else {

@@ -9,6 +9,7 @@ use crate::model::reader::Obj;
 use crate::model::time::{self, Timestamp};
 use crate::service::privilege::PrivilegeSet;
 use crate::service::privilege::BUILTIN_ROLES;
+use std::fmt::Write;
 
 /// The demo's counts. `{"demo": {}}` uses the defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,15 +217,31 @@ pub fn build(c: Counts) -> Federation {
     for pod in 0..f.pods.len() as Ix {
         let key = f.pods.get(pod).id.trim_start_matches("Pod/").to_owned();
         let (d0, farm) = (pod * 3, pod);
+        let (mut text, mut id) = (String::new(), String::new());
         for j in 0..c.sessions_per_pod {
             let n = pod as u64 * c.sessions_per_pod as u64 + j as u64;
             let user = ((n * 7919) % c.users as u64) as Ix;
-            let (resource, machine, session_type) = match j % 10 {
-                0..=6 => (Resource::Desktop(d0), format!("{key}-ic-{j:06}"), SessionType::Desktop),
-                7 => (Resource::Desktop(d0 + 1), format!("{key}-pc-{j:06}"), SessionType::Desktop),
-                8 => (Resource::Desktop(d0 + 2), format!("{key}-rdsh-{}", j % 4 + 1), SessionType::Desktop),
-                _ => (Resource::Farm(farm), format!("{key}-rdsh-{}", j % 4 + 1), SessionType::Application),
+            // The texts are written into one reused buffer, so that the only allocations left
+            // are the session's own (no freed temporaries between sessions in the heap).
+            text.clear();
+            let (resource, session_type) = match j % 10 {
+                0..=6 => (Resource::Desktop(d0), SessionType::Desktop),
+                7 => (Resource::Desktop(d0 + 1), SessionType::Desktop),
+                8 => (Resource::Desktop(d0 + 2), SessionType::Desktop),
+                _ => (Resource::Farm(farm), SessionType::Application),
             };
+            let _ = match j % 10 {
+                0..=6 => write!(text, "{key}-ic-{j:06}"),
+                7 => write!(text, "{key}-pc-{j:06}"),
+                _ => write!(text, "{key}-rdsh-{}", j % 4 + 1),
+            };
+            let m = text.len();
+            let _ = write!(text, "CLIENT-{:04}", n % 10_000);
+            let c = text.len();
+            let _ = write!(text, "10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256);
+            let a = text.len();
+            id.clear();
+            let _ = write!(id, "Session/{key}-{:07}", j + 1);
             let state = if n % 6 == 5 {
                 SessionState::Disconnected
             } else if n % 50 == 49 {
@@ -233,17 +250,12 @@ pub fn build(c: Counts) -> Federation {
                 SessionState::Connected
             };
             let start = epoch - (n % 480) as i64 * 60 - 3600;
-            let client = SessionClient {
-                client_name: Some(format!("CLIENT-{:04}", n % 10_000).into()),
-                client_address: Some(format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256).into()),
-                client_type: Some(CLIENT_TYPES[(n % 4) as usize].into()),
-                application_names: (session_type == SessionType::Application).then(|| vec![APPS[(n % 3) as usize].to_owned()]),
-            };
             let s = Session {
-                id: format!("Session/{key}-{:07}", j + 1).into(),
+                id: id.as_str().into(),
                 user,
                 resource,
-                machine: Some(machine.into()),
+                text: SessionText::new([Some(&text[..m]), Some(&text[m..c]), Some(&text[c..a]), Some(CLIENT_TYPES[(n % 4) as usize])]),
+                application_names: (session_type == SessionType::Application).then(|| vec![APPS[(n % 3) as usize].to_owned()].into()),
                 session_type,
                 protocol: (state != SessionState::Disconnected).then_some(PROTOCOLS[(n % 3) as usize]),
                 state,
@@ -251,8 +263,6 @@ pub fn build(c: Counts) -> Federation {
                 start,
                 disconnect: (state == SessionState::Disconnected).then_some(start + 1800),
                 idle_minutes: Some((n % 45) as u32),
-                client: Some(Box::new(client)),
-                user_pos: 0,
             };
             f.add_session(s);
         }

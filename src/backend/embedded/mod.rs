@@ -102,6 +102,16 @@ impl Backend for Embedded {
         }
     }
 
+    fn describe(&self) -> Value {
+        let f = self.read();
+        let mut v = serde_json::json!({"backend": "embedded", "user": f.admins[self.admin as usize].display()});
+        if let Some(pod) = f.local_pod.map(|p| f.pods.get(p)) {
+            v["localPod"] = pod.id.as_ref().into();
+            v["localSite"] = f.sites.get(pod.site).id.as_ref().into();
+        }
+        v
+    }
+
     fn as_embedded(&self) -> Option<&Embedded> {
         Some(self)
     }

@@ -321,8 +321,8 @@ pub struct UserOrGroup {
     pub global_application_entitlements: Vec<Ix>,
     /// Home-site configurations made directly on this user or group (slots in `home_sites`).
     pub home_sites: Vec<Ix>,
-    /// Users only: their live sessions, in no particular order (a session's `user_pos` is its
-    /// place here, so that ending one is O(1) however many sessions the user holds).
+    /// Users only: their live sessions, in no particular order (`Federation::user_pos` holds
+    /// each session's place here, so that ending one is O(1) however many the user holds).
     pub sessions: Vec<Ix>,
 }
 
@@ -409,13 +409,39 @@ pub enum Resource {
     Farm(Ix),
 }
 
-/// Rarely set session details, boxed to keep the session record small.
+/// A session's texts — the machine (or RDS host) and the client's name, address and type —
+/// end to end in one allocation: one allocation to make and one to free per session, not four.
 #[derive(Debug, Default)]
-pub struct SessionClient {
-    pub client_name: Option<Box<str>>,
-    pub client_address: Option<Box<str>>,
-    pub client_type: Option<Box<str>>,
-    pub application_names: Option<Vec<String>>,
+pub struct SessionText {
+    all: Box<str>,
+    /// Where each text ends in `all`; `u32::MAX` for an unset one.
+    ends: [u32; 4],
+}
+
+const UNSET: u32 = u32::MAX;
+
+impl SessionText {
+    /// `[machine, client name, client address, client type]`.
+    pub fn new(texts: [Option<&str>; 4]) -> SessionText {
+        let mut all = String::with_capacity(texts.iter().flatten().map(|t| t.len()).sum());
+        let mut ends = [UNSET; 4];
+        for (end, t) in ends.iter_mut().zip(texts) {
+            if let Some(t) = t {
+                all.push_str(t);
+                *end = u32::try_from(all.len()).expect("session texts are under 4 GiB");
+            }
+        }
+        SessionText { all: all.into(), ends }
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = self.ends[i];
+        if end == UNSET {
+            return None;
+        }
+        let start = self.ends[..i].iter().rev().find(|&&e| e != UNSET).map_or(0, |&e| e as usize);
+        Some(&self.all[start..end as usize])
+    }
 }
 
 #[derive(Debug)]
@@ -423,8 +449,9 @@ pub struct Session {
     pub id: Box<str>,
     pub user: Ix,
     pub resource: Resource,
-    /// The machine (desktop sessions) or RDS host (farm and RDS desktop sessions).
-    pub machine: Option<Box<str>>,
+    pub text: SessionText,
+    /// Application sessions: the applications.
+    pub application_names: Option<Box<[String]>>,
     pub session_type: SessionType,
     pub state: SessionState,
     pub protocol: Option<Protocol>,
@@ -432,9 +459,22 @@ pub struct Session {
     pub start: Timestamp,
     pub disconnect: Option<Timestamp>,
     pub idle_minutes: Option<u32>,
-    pub client: Option<Box<SessionClient>>,
-    /// Its place in its user's `sessions` (kept by `add_session` and `take_session`).
-    pub user_pos: u32,
+}
+
+impl Session {
+    /// The machine (desktop sessions) or RDS host (farm and RDS desktop sessions).
+    pub fn machine(&self) -> Option<&str> {
+        self.text.get(0)
+    }
+    pub fn client_name(&self) -> Option<&str> {
+        self.text.get(1)
+    }
+    pub fn client_address(&self) -> Option<&str> {
+        self.text.get(2)
+    }
+    pub fn client_type(&self) -> Option<&str> {
+        self.text.get(3)
+    }
 }
 
 /// What a home-site configuration applies to.
@@ -497,18 +537,28 @@ pub struct EventRecord {
     pub event_type: &'static str,
     pub success: bool,
     pub admin: Ix,
-    pub message: Box<str>,
+    pub message: EventMessage,
     pub session: Option<Box<str>>,
     pub user_home_site: Option<Box<str>>,
     pub user: Option<Ix>,
     pub pod: Option<Ix>,
 }
 
+/// An event's message. The commonest event — a session operation that succeeded on a local
+/// session — keeps only its verb; its text ("<admin> <verb> session <session> of <user>.") is
+/// written when the event is read, from the event's own admin, session and user.
+#[derive(Debug)]
+pub enum EventMessage {
+    Text(Box<str>),
+    SessionDone(&'static str),
+}
+
 impl EventRecord {
     /// An event about nothing in particular yet; set `session`, `user_home_site`, `user` and
     /// `pod` as they apply. The id is given by [`Federation::record`].
     pub fn new(time: Timestamp, event_type: &'static str, success: bool, admin: Ix, message: String) -> EventRecord {
-        EventRecord { id: 0, time, event_type, success, admin, message: message.into(), session: None, user_home_site: None, user: None, pod: None }
+        let message = EventMessage::Text(message.into());
+        EventRecord { id: 0, time, event_type, success, admin, message, session: None, user_home_site: None, user: None, pod: None }
     }
 }
 
@@ -523,6 +573,10 @@ pub struct Federation {
     pub pods: Table<Pod>,
     pub access_groups: Table<AccessGroup>,
     pub users_and_groups: Table<UserOrGroup>,
+    /// Each session's place in its user's `sessions`, by session index (kept by `add_session`
+    /// and `take_session`; a dense array, so that moving a session in its user's list touches
+    /// 4 bytes here rather than the session's record).
+    pub user_pos: Vec<u32>,
     /// Live sessions per desktop and per farm (by index), kept by `add_session` and
     /// `take_session`: an unfiltered query counts its rows from them, not by a scan.
     pub desktop_sessions: Vec<u32>,
@@ -622,12 +676,16 @@ impl Federation {
     }
 
     /// Adds a session and indexes it under its user and its desktop or farm.
-    pub fn add_session(&mut self, mut session: Session) -> Option<Ix> {
+    pub fn add_session(&mut self, session: Session) -> Option<Ix> {
         let (user, resource) = (session.user, session.resource);
-        session.user_pos = self.users_and_groups.get(user).sessions.len() as u32;
         let id: Box<str> = session.id.clone();
         let ix = self.sessions.insert(&id, session)?;
-        self.users_and_groups.get_mut(user).sessions.push(ix);
+        let list = &mut self.users_and_groups.get_mut(user).sessions;
+        if self.user_pos.len() <= ix as usize {
+            self.user_pos.resize(ix as usize + 1, 0);
+        }
+        self.user_pos[ix as usize] = list.len() as u32;
+        list.push(ix);
         *self.resource_count(resource) += 1;
         Some(ix)
     }
@@ -657,11 +715,11 @@ impl Federation {
     pub fn take_session(&mut self, ix: Ix) -> Session {
         let s = self.sessions.take(ix).expect("live slot");
         let list = &mut self.users_and_groups.get_mut(s.user).sessions;
-        let at = s.user_pos as usize;
+        let at = self.user_pos[ix as usize] as usize;
         debug_assert_eq!(list.get(at), Some(&ix), "user_pos names the session's place");
         list.swap_remove(at);
         if let Some(&moved) = list.get(at) {
-            self.sessions.get_mut(moved).user_pos = at as u32;
+            self.user_pos[moved as usize] = at as u32;
         }
         *self.resource_count(s.resource) -= 1;
         s

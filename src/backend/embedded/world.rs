@@ -287,18 +287,14 @@ fn load_sessions(w: &Obj, f: &mut Federation, now: Timestamp) -> Result<(), Faul
         let protocol = parse_enum(&o, "sessionProtocol", Protocol::parse, Protocol::choices())?;
         let start = parse_time(&o, "startTime")?.unwrap_or(now);
         let disconnect = parse_time(&o, "disconnectTime")?;
-        let client = SessionClient {
-            client_name: o.opt_str("clientName")?.map(Into::into),
-            client_address: o.opt_str("clientAddress")?.map(Into::into),
-            client_type: o.opt_str("clientType")?.map(Into::into),
-            application_names: o.str_list("applicationNames")?.map(|v| v.into_iter().map(String::from).collect()),
-        };
-        let has_client = client.client_name.is_some() || client.client_address.is_some() || client.client_type.is_some() || client.application_names.is_some();
+        let client = [o.opt_str("clientName")?, o.opt_str("clientAddress")?, o.opt_str("clientType")?];
+        let application_names = o.str_list("applicationNames")?.map(|v| v.into_iter().map(String::from).collect());
         let s = Session {
             id: id.into(),
             user,
             resource,
-            machine: o.opt_str("machineName")?.map(Into::into),
+            text: SessionText::new([o.opt_str("machineName")?, client[0], client[1], client[2]]),
+            application_names,
             session_type,
             // A disconnected session has no protocol (contract 3.2); a connected one defaults to Blast.
             protocol: match state {
@@ -314,8 +310,6 @@ fn load_sessions(w: &Obj, f: &mut Federation, now: Timestamp) -> Result<(), Faul
                 _ => None,
             },
             idle_minutes: o.opt_count("idleDuration", u32::MAX as u64)?.map(|v| v as u32),
-            client: has_client.then(|| Box::new(client)),
-            user_pos: 0,
         };
         f.add_session(s).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
     }
