@@ -145,9 +145,12 @@ class Client(Managed):
 
     Attributes:
         library: the loaded :class:`~hvapi.Library` this client calls.
+        description: what ``hv_client_open`` answered about the connection: ``{"backend",
+            "user", "localPod"?, "localSite"?}`` (the REST backend adds ``"url"``).
     """
 
     library: Library
+    description: Any
 
     def __init__(self, config: Mapping[str, Any], library: Optional[Library] = None) -> None:
         """Open a client with a raw ``hv_client_open`` config (prefer :func:`connect`).
@@ -168,7 +171,7 @@ class Client(Managed):
                 "the contract says *out_client stays NULL on failure"
             )
         try:
-            decode_answer("hv_client_open", status, document)
+            self.description = decode_answer("hv_client_open", status, document)
         except BaseException:
             if handle.value:
                 self.library.function("hv_client_close")(handle.value)
