@@ -1,12 +1,14 @@
 //! The REST layer's shared half: how the Horizon Server REST API's wire format
 //! (`shared/reference/horizon-rest-2512-subset.openapi.json`) maps onto the contract. The
 //! server ([`server`]) reads these tables to turn HTTP into contract calls and contract
-//! answers into HTTP; a REST *client* backend will read the same tables the other way. Nothing
-//! here decides a rule of the services: it renames, re-encodes and pages.
+//! answers into HTTP; the REST backend ([`crate::backend::rest`]) reads the same tables the
+//! other way ([`from_wire`], [`filter_to_wire`], [`fault_from_http`]). Nothing here decides a
+//! rule of the services: it renames, re-encodes and pages.
 //!
 //! - ids: on the wire an id is the key part of the contract id (`Session/pod-1-1-0000001` is
 //!   `pod-1-1-0000001`); the field says which type it is ([`Conv::Id`]).
-//! - faults ↔ HTTP statuses and `error_key`s: [`FAULT_HTTP`], one row per fault type.
+//! - faults ↔ HTTP statuses and `error_key`s: [`FAULT_HTTP`], one row per fault type, read
+//!   back by [`fault_from_http`] (by key, else by status).
 //! - fields: one table per wire object ([`SESSION_V1`], [`HOME_SITE_V1`], …), each row a wire
 //!   name, the contract member(s) it comes from and how the value is converted.
 //! - lists: `page`/`size`/`filter`/`sort_by`/`order_by` → the contract's query ([`ListParams`]).
@@ -678,6 +680,43 @@ mod tests {
         assert_eq!(c, json!({"type": "Equals", "memberName": "referenceData.user", "value": "UserOrGroup/u"}));
         assert!(filter_to_contract(S, &json!({"type": "Equals", "name": "desktop_pool_or_farm_name", "value": "x"})).is_err());
         assert!(filter_to_contract(S, &json!({"type": "Equals", "name": "user_id", "value": "u", "x": 1})).is_err());
+    }
+
+    #[test]
+    fn read_back_the_other_way() {
+        // A row to the wire and back is the same row (what the REST backend relies on).
+        for view in [
+            json!({"id": "Session/s1", "namesData": {"userName": "D\\u", "farmName": "F", "clientType": "HTML5", "applicationNames": ["Word"]},
+                "referenceData": {"user": "UserOrGroup/u", "groups": ["UserOrGroup/g"], "farm": "Farm/F", "rdsServer": "RDSServer/h"},
+                "sessionData": {"sessionType": "APPLICATION", "sessionState": "CONNECTED", "startTime": "2026-11-22T08:00:00Z"}}),
+            json!({"id": "Session/s2", "namesData": {"desktopName": "ic", "desktopType": "RDS", "desktopSource": "RDS"},
+                "referenceData": {"desktop": "Desktop/ic"}, "sessionData": {"sessionType": "DESKTOP", "sessionState": "DISCONNECTED"}}),
+        ] {
+            assert_eq!(from_wire(S, &to_wire(S, &view)), view);
+        }
+        // A filter to the wire and back is the same filter.
+        let wire = json!({"type": "And", "filters": [{"type": "Equals", "name": "user_id", "value": "u"},
+            {"type": "Not", "filter": {"type": "Between", "name": "start_time", "fromValue": 0, "toValue": 1000}}]});
+        let contract = filter_to_contract(S, &wire).unwrap();
+        let q = query::parse(&crate::model::reader::Obj::top(&json!({ "filter": contract }), "q").unwrap(), &contract_members(S)).unwrap();
+        assert_eq!(filter_to_wire(S, q.filter.as_ref().unwrap()), Some(wire));
+        assert_eq!(sort_to_wire(S, "sessionData.startTime"), Some("start_time"));
+        assert_eq!(sort_to_wire(S, "namesData.desktopName"), None, "no wire field of its own");
+        // Faults: by error_key first, then by status; APIError carries no fields.
+        let f = fault_from_http(400, br#"{"error_key": "hvapi.fault.invalid_type", "error_message": "m"}"#, None, &[]);
+        assert_eq!(f.type_name(), "InvalidType");
+        for (status, ty) in [
+            (400, "InvalidArgument"),
+            (401, "InvalidCredentials"),
+            (403, "InsufficientPermission"),
+            (404, "EntityNotFound"),
+            (409, "InvalidState"),
+            (502, "UnexpectedFault"),
+        ] {
+            assert_eq!(fault_from_http(status, b"not json", Some("Session/x"), &["P"]).type_name(), ty, "{status}");
+        }
+        assert_eq!(fault_from_http(404, b"{}", Some("Session/x"), &[]).to_json()["id"], "Session/x");
+        assert_eq!(fault_from_http(409, br#"{"error_key": "hvapi.rest.cpa_not_initialized"}"#, None, &[]).type_name(), "InvalidState");
     }
 
     #[test]
