@@ -10,7 +10,8 @@ cd "$repo"
 bash scripts/setup.sh
 . scripts/tools.sh
 
-cargo build --release --lib --quiet
+# The library, and the `hvapi` program the tests serve worlds with (`hvapi serve`).
+cargo build --release --lib --bin hvapi --quiet
 
 case "$(uname -s)" in
   Linux) os=linux lib=libhvapi.so ;;

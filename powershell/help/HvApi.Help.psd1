@@ -11,12 +11,15 @@
         'Connect-HvServer' = @{
             Synopsis    = 'Opens a connection to a Horizon pod federation; without parameters, to the embedded demo federation.'
             Description = @(
-                'Connect-HvServer opens a client of the HvApi library and returns an HvServer object: Name ("demo", the world file''s path, or "world"), Backend ("embedded", the simulated federation), User (the signed-in administrator, DOMAIN\name), LocalPod, LocalSite, ConnectedAt and IsConnected. -Demo (the default) generates the deterministic demo federation, -WorldPath reads a world from a JSON file and -World takes a world object. Each connection owns its own federation: changes made through one connection are not seen by another and are gone when it closes.'
+                'Connect-HvServer opens a client of the HvApi library and returns an HvServer object: Name ("demo", the world file''s path, "world", or the server''s host name), Backend ("embedded", the simulated federation, or "rest", a Connection Server reached over the Horizon REST API with -Server), User (the signed-in administrator, DOMAIN\name), LocalPod, LocalSite, ConnectedAt and IsConnected. -Demo (the default) generates the deterministic demo federation, -WorldPath reads a world from a JSON file and -World takes a world object. Each connection owns its own federation: changes made through one connection are not seen by another and are gone when it closes.'
                 'As with PowerCLI''s Connect-HVServer, the new connection is put first in $global:DefaultHVServers unless -NotDefault is given. Every other HvApi cmdlet uses the first connected server in that list when -Server is not given; when there is none it stops with the terminating error NotConnected (category ConnectionError).'
                 'Without -Credential you are the built-in administrator (HVDEMO\administrator in the demo), who holds every privilege. With -Credential you sign in as one of the federation''s administrators and hold only that administrator''s privileges (contract section 5.1). Credentials that match no administrator are the terminating error InvalidCredentials (category AuthenticationError).'
                 'A connection stays open until Disconnect-HvServer closes it, or until the PowerShell session that opened it ends.'
             )
             Parameters  = @{
+                Server     = 'The address of a Horizon Connection Server: a host name (https is assumed, as in PowerCLI''s Connect-HVServer) or an http(s) URL such as https://cs1.corp.example, or the URL that hvapi serve prints for lab-less tests. The library''s REST backend then speaks the Horizon Server REST API to it: it logs in with -Credential, refreshes its token, and logs out when the connection closes. Needs -Credential.'
+                SkipCertificateCheck = 'Accepts any TLS certificate from -Server. Only for a lab server with a self-signed certificate: without the check anyone on the network path can impersonate the Connection Server and capture the administrator''s password. Prefer adding the lab''s CA to the system''s trusted roots.'
+                TimeoutSeconds = 'Seconds to wait for -Server before a call fails with UnexpectedFault (category ResourceUnavailable). Default: the library''s.'
                 Demo       = 'Opens the demo federation. This is the default when neither -WorldPath nor -World is given; the switch only makes the choice explicit.'
                 DemoCounts = 'The sizes of the demo federation, as a hashtable of counts: sites (default 2), podsPerSite (2), users (40), groups (6), globalEntitlements (4), globalApplicationEntitlements (2), sessionsPerPod (25), groupsPerUser (2). A count not given keeps its default. The same counts always give the same ids, names and times.'
                 WorldPath  = 'The path of a JSON world file (contract section 6). Alias: Path. A path that does not exist is the terminating error WorldFileNotFound. A world with an unknown key, a wrong kind of value, a duplicate id or a reference to an undefined id is refused with InvalidArgument naming the offending path, for example sessions[3].desktop.'
@@ -36,6 +39,10 @@ Connect-HvServer -Credential $cred'
                     Remarks = 'Signs in as the demo''s help-desk administrator, who holds Inventory Administrators on the New York access group: it can manage the local sessions of that access group, but not remote sessions or home sites. Get-Credential HVDEMO\helpdesk gives the same credential interactively.'
                 }
                 @{
+                    Code    = 'Connect-HvServer -Server cs1.corp.example -Credential (Get-Credential CORP\horizonadmin)'
+                    Remarks = 'Connects to a real Connection Server over the Horizon REST API (https, certificate verified). Every other cmdlet then works against production exactly as against the simulator.'
+                }
+                @{
                     Code    = 'Connect-HvServer -Demo -DemoCounts @{ sites = 1; podsPerSite = 1; sessionsPerPod = 10000 }'
                     Remarks = 'Opens a demo federation with one site, one pod and 10,000 sessions on it, for trying bulk operations.'
                 }
@@ -48,7 +55,7 @@ Get-HvPod -Server $lab'
             Notes       = @(
                 'Opens a library client (hv_client_open) with {"backend": "embedded"} and one of "demo", "worldFile" or "world", plus "login" when -Credential is given. Connecting needs no privilege; what the administrator may do is decided by each later call (contract section 5.1).'
                 'Demo administrators: HVDEMO\administrator (built in, every privilege), HVDEMO\helpdesk (password helpdesk; Inventory Administrators on AccessGroup/site-1, New York desktops), HVDEMO\auditor (password auditor; read-only everywhere).'
-                'A later version will connect to real Connection Servers; this one connects only to the embedded simulator.'
+                'With -Server it opens {"backend": "rest", "url", "username", "password", "domain", "verifyTls"} instead: the same cmdlets then drive a real Connection Server (or hvapi serve) over the Horizon REST API. What the REST API cannot carry is listed in the project README (the REST backend section).'
             )
             Links       = @('Disconnect-HvServer', 'Get-HvSession', 'Get-HvSite')
         }

@@ -2,9 +2,9 @@
 // put first in $global:DefaultHVServers (unless -NotDefault) and every other cmdlet uses the
 // first connected one there when -Server is not given.
 //
-// Parameter sets name where the federation comes from: -Demo (the default), -WorldPath, -World.
-// A REST connection to a real Connection Server will be one more set, `-Server <Uri>` with
-// -Credential, building the library's {"backend": "rest", …} configuration in Config().
+// Parameter sets name where the federation comes from: -Demo (the default), -WorldPath, -World
+// (the embedded simulator), or -Server <Uri> with -Credential: the library's REST backend,
+// talking to a Connection Server (or to `hvapi serve`) over the Horizon REST API.
 using System;
 using System.Collections;
 using System.IO;
@@ -18,7 +18,21 @@ namespace HvApi.Commands;
 [OutputType(typeof(HvServer))]
 public sealed class ConnectHvServerCommand : HvCommand
 {
-    const string DemoSet = "Demo", WorldPathSet = "WorldPath", WorldSet = "World";
+    const string DemoSet = "Demo", WorldPathSet = "WorldPath", WorldSet = "World", ServerSet = "Server";
+
+    /// <summary>A Connection Server's address, e.g. https://cs1.corp.example.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ServerSet)]
+    [ValidateNotNull]
+    public Uri? Server { get; set; }
+
+    /// <summary>Accept any TLS certificate (a lab's self-signed one). Never against production.</summary>
+    [Parameter(ParameterSetName = ServerSet)]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Seconds to wait for the server before a call fails.</summary>
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSeconds { get; set; }
 
     /// <summary>Opens the library's deterministic demo federation.</summary>
     [Parameter(ParameterSetName = DemoSet)]
@@ -29,7 +43,7 @@ public sealed class ConnectHvServerCommand : HvCommand
     [ValidateNotNull]
     public Hashtable? DemoCounts { get; set; }
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = WorldPathSet)]
+    [Parameter(Mandatory = true, ParameterSetName = WorldPathSet)]
     [ValidateNotNullOrEmpty]
     [Alias("Path")]
     public string WorldPath { get; set; } = "";
@@ -39,7 +53,10 @@ public sealed class ConnectHvServerCommand : HvCommand
     [ValidateNotNull]
     public object World { get; set; } = "";
 
-    [Parameter]
+    [Parameter(ParameterSetName = DemoSet)]
+    [Parameter(ParameterSetName = WorldPathSet)]
+    [Parameter(ParameterSetName = WorldSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ServerSet)]
     [Credential]
     [ValidateNotNull]
     public PSCredential? Credential { get; set; }
@@ -55,7 +72,15 @@ public sealed class ConnectHvServerCommand : HvCommand
     protected override void End()
     {
         var (name, config) = Config();
-        if (Credential != null && Credential != PSCredential.Empty) config["login"] = Login(Credential);
+        if (ParameterSetName == ServerSet)
+        {
+            // The REST backend signs in itself: username, password and domain at the top level.
+            foreach (var (key, value) in Login(Credential!)) config[key == "user" ? "username" : key] = value?.DeepClone();
+        }
+        else if (Credential != null && Credential != PSCredential.Empty)
+        {
+            config["login"] = Login(Credential);
+        }
         var connection = HvConnection.Open(config);
         ModuleState.Track(connection);
         var server = new HvServer(name, connection);
@@ -72,6 +97,16 @@ public sealed class ConnectHvServerCommand : HvCommand
         var config = new JsonObject { ["backend"] = "embedded" };
         switch (ParameterSetName)
         {
+            case ServerSet:
+                // A bare host name, as PowerCLI takes it, means https.
+                var uri = Server!.IsAbsoluteUri ? Server : Uri.TryCreate("https://" + Server.OriginalString, UriKind.Absolute, out var u) ? u : Server;
+                if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                    throw new HvModuleException("InvalidServerUri", ErrorCategory.InvalidArgument, $"-Server must be a host name or an http(s) address such as https://cs1.corp.example; '{Server}' is neither.");
+                config["backend"] = "rest";
+                config["url"] = uri.AbsoluteUri.TrimEnd('/');
+                config["verifyTls"] = !SkipCertificateCheck.IsPresent;
+                if (TimeoutSeconds > 0) config["timeoutSeconds"] = TimeoutSeconds;
+                return (uri.Host, config);
             case WorldPathSet:
                 var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorldPath);
                 if (!File.Exists(path))
