@@ -21,6 +21,7 @@
 
 use hvapi::backend::embedded::store::{Entitlement, Federation, HomeSite, Ix, Scope, UserOrGroup};
 use hvapi::ffi::{hv_client_close, hv_client_open, hv_invoke, hv_session_get_local_summary_view, hv_string_free, HvClient};
+use hvapi::service::query::SESSION_MEMBERS;
 use hvapi::service::session::get_local_summary_view;
 use hvapi::service::user_home_site::resolution;
 use hvapi::service::Request;
@@ -668,8 +669,11 @@ fn bench_scale(t: &mut Table) {
             );
         }
         // sortBy: every member with the 250k-user world; the user name and a time with the other.
-        let members: Vec<&str> =
-            if users.is_some() { SORT_MEMBERS.to_vec() } else { vec!["namesData.userName", "sessionData.startTime", "namesData.clientName"] };
+        let members: Vec<&str> = if users.is_some() {
+            SESSION_MEMBERS.iter().map(|m| m.name).collect()
+        } else {
+            vec!["namesData.userName", "sessionData.startTime", "namesData.clientName"]
+        };
         let mut worst = (0.0, "");
         let mut all = Vec::new();
         for &m in &members {
@@ -750,38 +754,6 @@ fn bench_scale(t: &mut Table) {
         );
     }
 }
-
-/// The members `sortBy` is measured on.
-const SORT_MEMBERS: [&str; 28] = [
-    "id",
-    "namesData.userName",
-    "namesData.machineOrRDSServerName",
-    "namesData.machineOrRDSServerDNS",
-    "namesData.desktopName",
-    "namesData.desktopType",
-    "namesData.desktopSource",
-    "namesData.farmName",
-    "namesData.clientName",
-    "namesData.clientAddress",
-    "namesData.clientType",
-    "namesData.applicationNames",
-    "referenceData.user",
-    "referenceData.groups",
-    "referenceData.accessGroup",
-    "referenceData.desktop",
-    "referenceData.farm",
-    "referenceData.machine",
-    "referenceData.rdsServer",
-    "sessionData.sessionType",
-    "sessionData.sessionProtocol",
-    "sessionData.sessionState",
-    "sessionData.startTime",
-    "sessionData.disconnectTime",
-    "sessionData.lastSessionDurationMS",
-    "sessionData.brokeredRemotely",
-    "sessionData.resourcedRemotely",
-    "sessionData.idleDuration",
-];
 
 /// The 1-minute load average (other work on the machine skews every figure).
 fn load_average() -> String {
