@@ -63,30 +63,25 @@ public abstract class HvCmdlet : HvCommand
 
     /// <summary>Calls a method about one item. Its fault is a non-terminating error about
     /// <paramref name="target"/> (null result) unless it concerns the whole call (thrown).</summary>
-    internal JsonElement? CallItem(string method, JsonNode request, string target, params string[] itemParameters)
-    {
-        try
-        {
-            return Connection.Call(method, request);
-        }
-        catch (HvFaultException f) when (!f.ConcernsWholeCall(itemParameters))
-        {
-            WriteError(f.ToErrorRecord(target));
-            return null;
-        }
-    }
+    internal JsonElement? CallItem(string method, JsonNode request, string target, params string[] itemParameters) =>
+        TryItem(() => Connection.Call(method, request), target, itemParameters, out var result) ? result : null;
 
     /// <summary>As CallItem, with the result read as <typeparamref name="T"/>.</summary>
-    internal T? CallItem<T>(string method, JsonNode request, string target, params string[] itemParameters) where T : class
+    internal T? CallItem<T>(string method, JsonNode request, string target, params string[] itemParameters) where T : class =>
+        TryItem(() => Connection.Call<T>(method, request), target, itemParameters, out var result) ? result : null;
+
+    bool TryItem<T>(Func<T> call, string target, string[] itemParameters, out T result)
     {
         try
         {
-            return Connection.Call<T>(method, request);
+            result = call();
+            return true;
         }
         catch (HvFaultException f) when (!f.ConcernsWholeCall(itemParameters))
         {
             WriteError(f.ToErrorRecord(target));
-            return null;
+            result = default!;
+            return false;
         }
     }
 
