@@ -426,3 +426,32 @@ fn tls_with_a_test_ca_and_a_wrong_ca_refused() {
     assert!(Client::open(&config).is_ok());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ---------------------------------------------------------------------------------------------
+// queries: pushed to the server where the wire can say them
+
+#[test]
+fn queries_are_filtered_sorted_and_paged_by_the_server_where_the_wire_allows() {
+    let fake = Fake::start(|m, t, _| match (m, t) {
+        ("GET", t) if t.starts_with("/rest/inventory/v7/sessions?") || t.starts_with("/rest/external/v1/audit-events?") => {
+            Some((200, vec![("X-TOTAL-COUNT", "0".into())], "[]".into()))
+        }
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let eq = |member: &str, value: &str| json!({"type": "Equals", "memberName": member, "value": value});
+    // A member with a wire field: filter, sort and page go to the server.
+    c.call(Method::SessionQuery, &json!({"filter": eq("referenceData.user", "UserOrGroup/u1"), "sortBy": "sessionData.startTime", "sortDescending": true, "startingOffset": 2500, "limit": 10}))
+        .unwrap();
+    let last = fake.log().last().unwrap().clone();
+    let wire_filter =
+        percent_encoding::utf8_percent_encode(&json!({"type": "Equals", "name": "user_id", "value": "u1"}).to_string(), percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+    assert_eq!(last, format!("GET /rest/inventory/v7/sessions?filter={wire_filter}&sort_by=start_time&order_by=DESC&page=3&size=1000"));
+    // A member without one (the desktop's name is one wire field with the farm's): every row, filtered here.
+    c.call(Method::SessionQuery, &json!({"filter": eq("namesData.desktopName", "ic")})).unwrap();
+    assert_eq!(fake.log().last().unwrap(), "GET /rest/inventory/v7/sessions?page=1&size=1000");
+    // Events: oldest first unless sorted otherwise.
+    c.call(Method::EventQuery, &json!({"limit": 5})).unwrap();
+    assert_eq!(fake.log().last().unwrap(), "GET /rest/external/v1/audit-events?sort_by=id&order_by=ASC&page=1&size=1000");
+}

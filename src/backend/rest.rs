@@ -420,7 +420,7 @@ impl Rest {
                 let path = format!("/inventory/v7/sessions/{}", enc(wire_id(id)));
                 Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json(hyper::Method::GET, &path, None, Some(id), method).await?.0))
             }
-            Request::SessionQuery(q) => self.session_query(q).await,
+            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None).await,
             Request::HomeSiteCreate(base) => self.home_site_create(base).await,
             Request::HomeSiteDelete { id } => {
                 let items = self.bulk(hyper::Method::DELETE, "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method).await?;
@@ -440,13 +440,8 @@ impl Rest {
                 let rows = self.inventory(entity_type).await?;
                 Ok(local_query(rows, query))
             }
-            Request::EventQuery(q) => {
-                let mut rows: Vec<Value> =
-                    self.list_all("/external/v1/audit-events", "", method).await?.iter().map(|e| rest::from_wire(rest::AUDIT_EVENTS, e)).collect();
-                // Oldest first, as the contract lists events.
-                rows.sort_by_key(|e| e["id"].as_i64().unwrap_or(0));
-                Ok(local_query(rows, q))
-            }
+            // Oldest first (by id), as the contract lists events.
+            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id")).await,
         }
     }
 
@@ -487,28 +482,33 @@ impl Rest {
         }
     }
 
-    /// Session_Query: filter, sort and page on the server where every member has a wire field
-    /// (`/inventory/v7/sessions`); otherwise every row is fetched and the query runs here.
-    async fn session_query(&self, q: &Query) -> Result<Value, Fault> {
-        let fields = rest::SESSIONS_V7;
+    /// A contract query on a list endpoint (`path`, rows of `fields`): filtered, sorted and
+    /// paged by the server where every member it names has a wire field of its own (without
+    /// `sortBy`, by `default_sort` ascending when given); otherwise every row is fetched and
+    /// the query runs here, on rows in `default_sort` order.
+    async fn list_query(&self, path: &str, fields: rest::Fields, q: &Query, m: Method, default_sort: Option<&str>) -> Result<Value, Fault> {
         let filter = match &q.filter {
             None => Some(None),
             Some(f) => rest::filter_to_wire(fields, f).map(Some),
         };
         let sort = match &q.sort_by {
-            None => Some(None),
-            Some(m) => rest::sort_to_wire(fields, m).map(Some),
+            None => Some(default_sort.and_then(|d| rest::sort_to_wire(fields, d))),
+            Some(member) => rest::sort_to_wire(fields, member).map(Some),
         };
         let (Some(filter), Some(sort)) = (filter, sort) else {
-            let rows = self.list_all("/inventory/v7/sessions", "", Method::SessionQuery).await?;
-            return Ok(local_query(rows.iter().map(|r| rest::from_wire(fields, r)).collect(), q));
+            let mut rows: Vec<Value> = self.list_all(path, "", m).await?.iter().map(|r| rest::from_wire(fields, r)).collect();
+            if let Some(d) = default_sort {
+                rows.sort_by(|a, b| order(query::member(a, d), query::member(b, d), false));
+            }
+            return Ok(local_query(rows, q));
         };
         let mut params = String::new();
         if let Some(f) = filter {
             params.push_str(&format!("filter={}&", enc(&f.to_string())));
         }
         if let Some(s) = sort {
-            params.push_str(&format!("sort_by={s}&order_by={}&", if q.sort_descending { "DESC" } else { "ASC" }));
+            let descending = q.sort_by.is_some() && q.sort_descending;
+            params.push_str(&format!("sort_by={s}&order_by={}&", if descending { "DESC" } else { "ASC" }));
         }
         // Pages of the API's largest size from the one holding startingOffset, until limit rows.
         let (offset, limit) = (q.starting_offset as u64, q.limit as u64);
@@ -517,17 +517,16 @@ impl Rest {
         let mut results = Vec::new();
         let mut total = None;
         loop {
-            let path = format!("/inventory/v7/sessions?{params}page={page}&size={PAGE}");
-            let a = self.api(hyper::Method::GET, &path, None).await?;
+            let a = self.api(hyper::Method::GET, &format!("{path}?{params}page={page}&size={PAGE}"), None).await?;
             if !a.ok() {
                 // A page past the end is a 400; the list is then shorter than startingOffset.
                 if page > 1 && a.status == 400 && results.is_empty() {
-                    let first = format!("/inventory/v7/sessions?{params}page=1&size=1");
-                    let (_, a1) = self.call_json(hyper::Method::GET, &first, None, None, Method::SessionQuery).await?;
+                    let first = format!("{path}?{params}page=1&size=1");
+                    let (_, a1) = self.call_json(hyper::Method::GET, &first, None, None, m).await?;
                     total = a1.total;
                     break;
                 }
-                return Err(http_fault(&a, None, Method::SessionQuery));
+                return Err(http_fault(&a, None, m));
             }
             total = a.total.or(total);
             let rows = a.json()?.as_array().cloned().unwrap_or_default();
@@ -545,9 +544,7 @@ impl Rest {
                     let mut count = (page - 1) * PAGE + n as u64;
                     let mut p = page + 1;
                     loop {
-                        let (v, ap) = self
-                            .call_json(hyper::Method::GET, &format!("/inventory/v7/sessions?{params}page={p}&size={PAGE}"), None, None, Method::SessionQuery)
-                            .await?;
+                        let (v, ap) = self.call_json(hyper::Method::GET, &format!("{path}?{params}page={p}&size={PAGE}"), None, None, m).await?;
                         count += v.as_array().map_or(0, |x| x.len() as u64);
                         if !ap.has_more {
                             break;
