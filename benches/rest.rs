@@ -33,11 +33,14 @@ impl Conn {
 
     /// Sends a request and reads the answer; its status and body length.
     fn send(&mut self, method: &str, target: &str, token: &str, body: &[u8]) -> (u16, usize) {
-        let head = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            self.addr,
-            body.len()
-        );
+        let (status, answer) = self.exchange(method, target, &format!("Authorization: Bearer {token}\r\n"), body);
+        (status, answer.len())
+    }
+
+    /// Writes one request (with extra header lines) and reads its answer: status and body.
+    fn exchange(&mut self, method: &str, target: &str, headers: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        let head =
+            format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n", self.addr, body.len());
         self.w.write_all(head.as_bytes()).unwrap();
         self.w.write_all(body).unwrap();
         let mut line = String::new();
@@ -58,36 +61,14 @@ impl Conn {
         }
         let mut buf = vec![0; len];
         self.r.read_exact(&mut buf).unwrap();
-        (status, len)
+        (status, buf)
     }
 }
 
 fn login(addr: &str) -> String {
     let body = br#"{"username":"administrator","domain":"HVDEMO","password":"x"}"#;
-    let mut c = Conn::new(addr);
-    let head = format!("POST /rest/login HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n", body.len());
-    c.w.write_all(head.as_bytes()).unwrap();
-    c.w.write_all(body).unwrap();
-    let mut text = String::new();
-    let mut line = String::new();
-    let mut len = 0;
-    c.r.read_line(&mut line).unwrap();
-    loop {
-        line.clear();
-        c.r.read_line(&mut line).unwrap();
-        if line.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            if k.eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse().unwrap();
-            }
-        }
-    }
-    let mut buf = vec![0; len];
-    c.r.read_exact(&mut buf).unwrap();
-    text.push_str(&String::from_utf8(buf).unwrap());
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (_, answer) = Conn::new(addr).exchange("POST", "/rest/login", "", body);
+    let v: serde_json::Value = serde_json::from_slice(&answer).unwrap();
     v["access_token"].as_str().unwrap().to_owned()
 }
 
