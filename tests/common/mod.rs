@@ -4,9 +4,10 @@
 
 use hvapi::{Client, Fault, Method};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::Child;
+
+#[path = "../support/serve.rs"]
+mod serve;
 
 /// The backend the suites run against: `HVAPI_TEST_BACKEND=rest` opens every world through the
 /// REST backend talking to `hvapi serve` over loopback (one server per opened world); anything
@@ -22,25 +23,11 @@ pub struct Served {
     pub url: String,
 }
 
-static WORLDS: AtomicU32 = AtomicU32::new(0);
-
 impl Served {
-    /// Serves a world object (from a temporary file, removed once read) with extra arguments.
+    /// Serves a world object with extra arguments.
     pub fn world(world: &Value, extra: &[&str]) -> Served {
-        let path = std::env::temp_dir().join(format!("hvapi-restbe-test-{}-{}.json", std::process::id(), WORLDS.fetch_add(1, Ordering::SeqCst)));
-        std::fs::write(&path, world.to_string()).expect("write world");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hvapi"))
-            .args(["serve", "--world", path.to_str().unwrap(), "--listen", "127.0.0.1:0", "--quiet"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start hvapi serve");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).expect("first line");
-        let _ = std::fs::remove_file(&path);
-        assert!(first.starts_with("http"), "hvapi serve printed {first:?}");
-        Served { child, url: first.trim().to_owned() }
+        let (child, url) = serve::spawn_world(world, extra);
+        Served { child, url }
     }
 
     /// The REST backend's configuration for this server.

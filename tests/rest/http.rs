@@ -5,8 +5,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::{Child, Command};
+
+#[path = "../support/serve.rs"]
+mod serve;
 
 pub struct Response {
     pub status: u16,
@@ -75,19 +77,10 @@ pub struct Server {
     pub base: String,
 }
 
-static N: AtomicU32 = AtomicU32::new(0);
-
 impl Server {
-    /// Serves a world object (written to a temporary file) with extra arguments.
+    /// Serves a world object with extra arguments.
     pub fn world(world: &Value, extra: &[&str]) -> Server {
-        let path = std::env::temp_dir().join(format!("hvapi-rest-test-{}-{}.json", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-        std::fs::write(&path, world.to_string()).expect("write world");
-        let mut args = vec!["--world", path.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        let server = Server::start(&args);
-        // Read at open, before the URL is printed.
-        let _ = std::fs::remove_file(&path);
-        server
+        Server::new(serve::spawn_world(world, extra))
     }
 
     /// Serves the default demo federation.
@@ -98,21 +91,15 @@ impl Server {
     }
 
     pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hvapi"))
-            .arg("serve")
-            .args(args)
-            .args(["--listen", "127.0.0.1:0", "--quiet"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start hvapi serve");
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).expect("first line");
-        let url = first.trim();
+        Server::new(serve::spawn(args))
+    }
+
+    fn new((child, url): (Child, String)) -> Server {
         let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).unwrap_or_else(|| panic!("first line is the URL, not {url:?}"));
         let (addr, base) = rest.split_at(rest.find('/').expect("a base path"));
         assert_eq!(base, "/rest");
-        Server { child, url: url.to_owned(), addr: addr.to_owned(), base: base.to_owned() }
+        let (addr, base) = (addr.to_owned(), base.to_owned());
+        Server { child, url, addr, base }
     }
 
     pub fn send(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
