@@ -28,23 +28,10 @@ public abstract class GetHvInventoryCommand<T> : HvCmdlet where T : HvInventoryO
         var patterns = Name?.Select(n => new Wildcard(n)).ToArray();
         // A DOMAIN\name pattern of a user or group goes to the server by its name part.
         var server = Wildcard.ServerFilter("name", patterns?.Select(p => new Wildcard(p.Text[(p.Text.IndexOf('\\') + 1)..])).ToArray());
-        foreach (var page in Paging.Pages<T>(Connection, "Inventory_Query", new JsonObject { ["entityType"] = Inventory.EntityTypes[typeof(T)] }.With("filter", server)))
+        foreach (var o in Inventory.Query<T>(Connection, server))
         {
-            foreach (var o in page)
-            {
-                if (patterns == null || patterns.Any(p => p.IsMatch(p.Text.Contains('\\') ? o.ToString() : o.Name))) WriteObject(o);
-            }
+            if (patterns == null || patterns.Any(p => p.IsMatch(p.Text.Contains('\\') ? o.ToString() : o.Name))) WriteObject(o);
         }
-    }
-}
-
-internal static class JsonObjectExtensions
-{
-    /// <summary>Adds a key when the value is not null.</summary>
-    public static JsonObject With(this JsonObject o, string key, JsonNode? value)
-    {
-        if (value != null) o[key] = value;
-        return o;
     }
 }
 
