@@ -455,3 +455,88 @@ fn queries_are_filtered_sorted_and_paged_by_the_server_where_the_wire_allows() {
     c.call(Method::EventQuery, &json!({"limit": 5})).unwrap();
     assert_eq!(fake.log().last().unwrap(), "GET /rest/external/v1/audit-events?sort_by=id&order_by=ASC&page=1&size=1000");
 }
+
+// ---------------------------------------------------------------------------------------------
+// remote sessions
+
+/// The fixture and a second reachable remote pod, with 40 sessions on each reachable remote
+/// pod (more than one lookup's worth of ids per pod).
+fn federation_of_remote_sessions() -> World {
+    let mut w = fixture()
+        .pod("Pod/north-1", "Site/west", true)
+        .desktop("north", "Pod/north-1", "AccessGroup/eng", "AUTOMATED", "INSTANT_CLONE_ENGINE")
+        .admin("fedops", &[("FEDERATED_SESSIONS_MANAGE", "federation")])
+        .admin("helpdesk", &[("MACHINE_MANAGE_VDI_SESSION", "AccessGroup/root"), ("MACHINE_VIEW", "AccessGroup/root")]);
+    for i in 0..40 {
+        w = w.session(&format!("w{i}"), "alice", "Desktop/west", json!({})).session(&format!("n{i}"), "bob", "Desktop/north", json!({}));
+    }
+    w
+}
+
+fn count(types: &[String], t: &str) -> usize {
+    types.iter().filter(|x| *x == t).count()
+}
+
+#[test]
+fn remote_sessions_go_to_their_pods_through_the_global_session_endpoints() {
+    let w = federation_of_remote_sessions();
+    let s = Served::world(&w.0, &[]);
+    let c = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    // `hvapi serve`, as a real Connection Server, does not find another pod's session on its
+    // local endpoint: only the global-session endpoint reaches it.
+    let mut ids: Vec<String> = ["ic1", "remote", "nope", "remote-locked", "down", "remote"].iter().map(|k| format!("Session/{k}")).collect();
+    for i in 0..40 {
+        ids.push(format!("Session/n{i}"));
+        ids.push(format!("Session/w{i}"));
+    }
+    let f = assert_fault(c.call(Method::SessionLogoffSessions, &json!({ "ids": ids })), "PartialFailureFault", json!({"resultCount": 86, "successCount": 82}));
+    let types: Vec<Option<&str>> = f["results"].as_array().unwrap().iter().map(|r| r["type"].as_str()).collect();
+    // In input order: the local success, the remote one, an id no pod has, the remote pod's
+    // verdict on a locked session, an unreachable pod, the repeat of a session already gone.
+    assert_eq!(types[..6], [None, None, Some("EntityNotFound"), Some("InvalidState"), Some("UnexpectedFault"), Some("EntityNotFound")]);
+    assert!(types[6..].iter().all(Option::is_none));
+    assert_eq!(f["results"][2]["id"], "Session/nope");
+    assert_eq!(f["results"][3]["id"], "Session/remote-locked");
+    let events = event_types(&c);
+    assert_eq!(count(&events, "ADMIN_DESKTOP_SESSION_LOGOFF"), 1);
+    assert_eq!(count(&events, "VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT"), 82, "one per request sent to a remote pod");
+    assert_eq!(count(&events, "VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SEND_FAILED"), 1);
+    // The unknown id's, recorded by the local pod; the repeat's is not (README, "The REST backend").
+    assert_eq!(count(&events, "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED"), 1);
+    assert_eq!(events.len(), 85);
+    // The sessions are gone from their pods; the locked one is not.
+    let admin = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    let again = admin.call(Method::SessionLogoffSessionsForced, &json!({"ids": ["Session/n0", "Session/w39", "Session/remote-locked"]}));
+    let results = assert_fault(again, "PartialFailureFault", json!({"resultCount": 3, "successCount": 1}))["results"].clone();
+    assert_eq!((results[0]["type"].as_str(), results[1]["type"].as_str(), &results[2]), (Some("EntityNotFound"), Some("EntityNotFound"), &Value::Null));
+    // Single calls and every action take the same path.
+    let s2 = Served::world(&w.0, &[]);
+    let c = Client::open(&s2.config("administrator", "CORP", "any")).unwrap();
+    c.call(Method::SessionDisconnect, &json!({"id": "Session/n1"})).unwrap();
+    assert_fault(c.call(Method::SessionDisconnect, &json!({"id": "Session/n1"})), "InvalidState", json!({"id": "Session/n1"}));
+    c.call(Method::SessionSendMessages, &json!({"ids": ["Session/w1", "Session/n2", "Session/ic1"], "msgType": "INFO", "message": "hi"})).unwrap();
+    c.call(Method::SessionReset, &json!({"id": "Session/w2"})).unwrap();
+    c.call(Method::SessionRestartSessions, &json!({"ids": ["Session/n3", "Session/w3"]})).unwrap();
+    assert_fault(c.call(Method::SessionLogoff, &json!({"id": "Session/nope"})), "EntityNotFound", json!({"id": "Session/nope"}));
+}
+
+#[test]
+fn a_caller_who_may_not_list_other_pods_sessions() {
+    let w = federation_of_remote_sessions();
+    let s = Served::world(&w.0, &[]);
+    // The federation privilege without a view privilege: the pods cannot be looked up, so each
+    // is asked in turn; a pod without the session does nothing and records nothing.
+    let c = Client::open(&s.config("fedops", "CORP", "pw")).unwrap();
+    c.call(Method::SessionLogoffSessions, &json!({"ids": ["Session/n5", "Session/w5"]})).unwrap();
+    assert_fault(c.call(Method::SessionLogoff, &json!({"id": "Session/nope"})), "EntityNotFound", json!({"id": "Session/nope"}));
+    let admin = Client::open(&s.config("administrator", "CORP", "any")).unwrap();
+    assert_eq!(
+        event_types(&admin),
+        ["VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT", "VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT", "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED"]
+    );
+    // Access-group privileges see other pods' sessions but may not act on them (contract 5.1).
+    let h = Client::open(&s.config("helpdesk", "CORP", "pw")).unwrap();
+    let f = assert_fault(h.call(Method::SessionDisconnectSessions, &json!({"ids": ["Session/ic1", "Session/n6"]})), "PartialFailureFault", json!({}));
+    assert_eq!((&f["results"][0], f["results"][1]["type"].as_str()), (&Value::Null, Some("InsufficientPermission")));
+    assert_eq!(f["results"][1]["resource"], "Session/n6");
+}

@@ -65,6 +65,20 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
         (Get-HvEvent -Type ADMIN_SESSION_SENDMSG).Message | Should -BeLike '*hello over REST*'
     }
 
+    It 'acts on other pods'' sessions through the global-session endpoints' {
+        $null = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin
+        # Session/n1 is on Pod/nyc-1, Session/n2 on the unreachable Pod/nyc-2, a1 local.
+        $r = Invoke-Captured { 'Session/a1', 'Session/n1', 'Session/n2' | Disconnect-HvSession -Confirm:$false }
+        $r.Errors | Should -HaveCount 1
+        $r.Errors[0].TargetObject | Should -Be 'Session/n2'
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'UnexpectedFault,*'
+        (Get-HvEvent -Type VLSI_FEDERATED_DESKTOP_SESSION_DISCONNECT_REQUEST_SENT) | Should -HaveCount 1
+        (Get-HvEvent -Type VLSI_FEDERATED_DESKTOP_SESSION_DISCONNECT_REQUEST_SEND_FAILED) | Should -HaveCount 1
+        Invoke-HvSessionLogoff -Id Session/n1 -Force
+        $r = Invoke-Captured { Invoke-HvSessionLogoff -Id Session/n1 -Force }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EntityNotFound,*'
+    }
+
     It 'runs the home-site cmdlets over the wire' {
         $null = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin
         (Get-HvUserHomeSite -UserOrGroup 'CORP\Sales').SiteName | Should -Be 'New York'

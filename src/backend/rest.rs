@@ -30,6 +30,7 @@ use hyper::{Body, StatusCode};
 use hyper_rustls::HttpsConnector;
 use serde_json::{json as j, Map, Value};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -42,6 +43,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// Page size used when the backend gathers a whole list (the API's maximum).
 const PAGE: u64 = rest::MAX_PAGE_SIZE;
+/// How many session ids one lookup of their pods filters on (the URL stays a few kB).
+const LOOKUP_IDS: usize = 25;
 /// A response body larger than this is refused (a confused server must not exhaust memory).
 const MAX_BODY: usize = 512 << 20;
 
@@ -456,22 +459,22 @@ impl Rest {
         }
     }
 
+    /// A session action: one request to the local pod's endpoint with every id; the items it
+    /// does not find that are another pod's sessions then go to the global-session endpoint
+    /// with their pod (contract 5.2: a request to the session's pod).
     async fn sessions(&self, method: Method, op: &SessionOp, ids: &[String], batch: bool) -> Result<Value, Fault> {
         let wire: Vec<&str> = ids.iter().map(|i| wire_id(i)).collect();
-        let (path, body) = match op {
-            SessionOp::Disconnect => ("disconnect".to_owned(), j!(wire)),
-            SessionOp::Logoff { forced } => (format!("logoff?forced={forced}"), j!(wire)),
-            SessionOp::Reset => ("reset".to_owned(), j!(wire)),
-            SessionOp::Restart => ("restart".to_owned(), j!(wire)),
-            SessionOp::SendMessage { msg_type, message } => {
-                ("send-message".to_owned(), j!({"message": message, "message_type": msg_type, "session_ids": wire}))
-            }
-        };
+        let (path, body) = session_action(op, j!(wire), false);
         let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, ids.len(), method).await?;
+        let mut results: Vec<Option<Fault>> = items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect();
+        let missing: Vec<usize> = (0..ids.len()).filter(|&i| matches!(results[i], Some(Fault::EntityNotFound { .. }))).collect();
+        // Without CPA every session is the local pod's.
+        if !missing.is_empty() && self.local_pod.is_some() {
+            self.remote_sessions(method, op, ids, &missing, &mut results).await;
+        }
         // The contract's per-item InvalidArgument of a session action is about its `id` (reset
         // or restart of a session that cannot be reset); the wire does not say so.
-        let results: Vec<Option<Fault>> =
-            items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err().map(|f| with_parameter(f, "id"))).collect();
+        let results: Vec<Option<Fault>> = results.into_iter().map(|r| r.map(|f| with_parameter(f, "id"))).collect();
         if !batch {
             return results.into_iter().next().flatten().map_or(Ok(Value::Null), Err);
         }
@@ -479,6 +482,119 @@ impl Rest {
             Ok(Value::Null)
         } else {
             Err(Fault::PartialFailure { results })
+        }
+    }
+
+    /// The items of `ids` at `missing`, which the local pod did not find, sent through the
+    /// global-session endpoint to the pods that have them; that outcome becomes the item's.
+    /// Their pods are found by listing the global sessions with those ids. A caller who may
+    /// not list them (no view privilege) is sent to each other pod in turn until one has the
+    /// session: a pod without it answers 404 and does nothing. An id no pod has stays not
+    /// found. A failure to look or to send is the item's `UnexpectedFault`, since the other
+    /// items were already acted on.
+    async fn remote_sessions(&self, method: Method, op: &SessionOp, ids: &[String], missing: &[usize], results: &mut [Option<Fault>]) {
+        let not_found = |r: &Option<Fault>| matches!(r, Some(Fault::EntityNotFound { .. }));
+        let pods = match self.list_unpaged("/federation/v1/pods", method).await {
+            Ok(pods) => pods.iter().filter(|p| p["local_pod"] != true).filter_map(|p| p["id"].as_str().map(str::to_owned)).collect::<Vec<_>>(),
+            Err(f) => return unplaced(ids, missing, results, &f),
+        };
+        let wanted: Vec<&str> = missing.iter().map(|&i| wire_id(&ids[i])).collect();
+        match self.session_pods(&pods, &wanted, method).await {
+            Ok(found) => {
+                let placed: Vec<(usize, &str)> = missing.iter().filter_map(|&i| Some((i, found.get(wire_id(&ids[i]))?.as_str()))).collect();
+                self.send_global(method, op, ids, &placed, results).await;
+            }
+            Err(Fault::InsufficientPermission { .. }) => {
+                for pod in &pods {
+                    let left: Vec<(usize, &str)> = missing.iter().filter(|&&i| not_found(&results[i])).map(|&i| (i, pod.as_str())).collect();
+                    if left.is_empty() {
+                        break;
+                    }
+                    self.send_global(method, op, ids, &left, results).await;
+                }
+            }
+            Err(f) => unplaced(ids, missing, results, &f),
+        }
+    }
+
+    /// The pod of each of `ids` (wire ids) that is a session of one of `pods`, found with
+    /// `GET /inventory/v1/global-sessions?pod_id=…` filtered on the ids (a few at a time, to
+    /// keep the URL short), pod by pod until every id is placed.
+    async fn session_pods(&self, pods: &[String], ids: &[&str], m: Method) -> Result<HashMap<String, String>, Fault> {
+        let mut unique: Vec<&str> = Vec::new();
+        for id in ids {
+            if !unique.contains(id) {
+                unique.push(id);
+            }
+        }
+        let mut found = HashMap::new();
+        for pod in pods {
+            let left: Vec<&str> = unique.iter().copied().filter(|id| !found.contains_key(*id)).collect();
+            for chunk in left.chunks(LOOKUP_IDS) {
+                let equals: Vec<Value> = chunk.iter().map(|id| j!({"type": "Equals", "name": "id", "value": id})).collect();
+                let filter = if equals.len() == 1 { equals[0].clone() } else { j!({"type": "Or", "filters": equals}) };
+                let query = format!("pod_id={}&filter={}", enc(pod), enc(&filter.to_string()));
+                for row in self.list_all("/inventory/v1/global-sessions", &query, m).await? {
+                    if let Some(id) = row["id"].as_str().filter(|id| chunk.contains(id)) {
+                        found.insert(id.to_owned(), row["pod_id"].as_str().unwrap_or(pod).to_owned());
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The items at `placed` (index into `ids`, the pod to ask) through the global-session
+    /// endpoint: one request per round, one `GlobalSessionActionSpec` per pod, pods and ids
+    /// in input order. The API wants each id once per request, so the n-th repeat of an id
+    /// goes in the n-th round: duplicates are processed in turn, as the contract does.
+    async fn send_global(&self, method: Method, op: &SessionOp, ids: &[String], placed: &[(usize, &str)], results: &mut [Option<Fault>]) {
+        let mut rounds: Vec<Vec<(usize, &str)>> = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for &(i, pod) in placed {
+            let n = seen.entry(wire_id(&ids[i])).or_default();
+            if rounds.len() <= *n {
+                rounds.push(Vec::new());
+            }
+            rounds[*n].push((i, pod));
+            *n += 1;
+        }
+        for round in rounds {
+            let mut specs: Vec<(&str, Vec<usize>)> = Vec::new();
+            for (i, pod) in round {
+                match specs.iter_mut().find(|(p, _)| *p == pod) {
+                    Some((_, items)) => items.push(i),
+                    None => specs.push((pod, vec![i])),
+                }
+            }
+            let wire: Vec<Value> =
+                specs.iter().map(|(pod, items)| j!({"pod_id": pod, "ids": items.iter().map(|&i| wire_id(&ids[i])).collect::<Vec<_>>()})).collect();
+            let (path, body) = session_action(op, Value::Array(wire), true);
+            let answer = self.api(hyper::Method::POST, &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body)).await;
+            // One BulkGlobalSessionActionResponseInfo per spec.
+            let answers = match &answer {
+                Ok(a) if a.ok() => a.json().ok().and_then(|v| v.as_array().cloned()).filter(|v| v.len() == specs.len()),
+                _ => None,
+            };
+            for (k, (_, items)) in specs.iter().enumerate() {
+                let spec = answers.as_ref().map(|a| &a[k]);
+                let spec_ok = spec.and_then(|s| s["status_code"].as_u64()).is_some_and(|c| (200..300).contains(&c));
+                for (n, &i) in items.iter().enumerate() {
+                    let id = Some(ids[i].as_str());
+                    results[i] = match (&answer, spec) {
+                        (Err(f), _) => Some(Fault::unexpected(format!("the request to the pod of {} failed: {f}", ids[i]))),
+                        (Ok(a), _) if !a.ok() => Some(http_fault(a, id, method)),
+                        (Ok(_), None) => {
+                            Some(Fault::unexpected("the answer to a global-session action is not one BulkGlobalSessionActionResponseInfo per pod"))
+                        }
+                        (Ok(_), Some(spec)) if !spec_ok => Some(rest::fault_of_item(spec, id, &privilege::rule(method).names())),
+                        (Ok(_), Some(spec)) => match spec["details"].get(n) {
+                            Some(item) => item_outcome(item, id, method).err(),
+                            None => Some(Fault::unexpected("the answer to a global-session action lacks an item")),
+                        },
+                    };
+                }
+            }
         }
     }
 
@@ -717,6 +833,33 @@ impl Rest {
         }
         None
     }
+}
+
+/// The items at `missing` whose pods could not be looked for (`why`): each an `UnexpectedFault`.
+fn unplaced(ids: &[String], missing: &[usize], results: &mut [Option<Fault>], why: &Fault) {
+    for &i in missing {
+        results[i] = Some(Fault::unexpected(format!("{} is not a session of the local pod, and the other pods could not be asked: {why}", ids[i])));
+    }
+}
+
+/// A session action's endpoint below `…/action/` and its body around `ids`: the local
+/// endpoint's array of session ids, or the global endpoint's array of `GlobalSessionActionSpec`s.
+fn session_action(op: &SessionOp, ids: Value, global: bool) -> (String, Value) {
+    let path = match op {
+        SessionOp::Disconnect => "disconnect".to_owned(),
+        SessionOp::Logoff { forced } => format!("logoff?forced={forced}"),
+        SessionOp::Reset => "reset".to_owned(),
+        SessionOp::Restart => "restart".to_owned(),
+        SessionOp::SendMessage { .. } => "send-message".to_owned(),
+    };
+    let body = match op {
+        SessionOp::SendMessage { msg_type, message } => {
+            let key = if global { "global_session_action_specs" } else { "session_ids" };
+            j!({"message": message, "message_type": msg_type, key: ids})
+        }
+        _ => ids,
+    };
+    (path, body)
 }
 
 /// An `InvalidArgument` without a parameter (the wire carries none) given the one the

@@ -44,7 +44,7 @@ impl Request {
 pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Json, Fault> {
     match request {
         Request::SummaryView { id } => session::get_local_summary_view(f, admin, id).map(|v| json(&v)),
-        Request::SessionQuery(q) => session::query(f, admin, q),
+        Request::SessionQuery(q) => session::query(f, admin, q, session::Reach::local(f)),
         Request::HomeSiteGet { id } => user_home_site::get(f, admin, id).map(|v| json(&v)),
         Request::HomeSiteGetInfos { ids } => user_home_site::get_infos(f, admin, ids).map(|v| json(&v)),
         Request::HomeSiteList { user_or_group } => user_home_site::list(f, admin, user_or_group).map(|v| json(&v)),
@@ -60,7 +60,7 @@ pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Json, Fault>
 /// Runs a request that writes, at time `now`.
 pub fn write(f: &mut Federation, admin: Ix, method: Method, request: &Request, now: Timestamp) -> Result<Json, Fault> {
     match request {
-        Request::Sessions { op, ids, batch } => session::write(f, admin, method, op, ids, *batch, now).map(|v| json(&v)),
+        Request::Sessions { op, ids, batch } => session::write(f, admin, method, op, ids, *batch, session::Reach::Federation, now).map(|v| json(&v)),
         Request::HomeSiteCreate(base) => user_home_site::create(f, admin, base, now).map(|v| json(&v)),
         Request::HomeSiteDelete { id } => user_home_site::delete(f, admin, id, now).map(|v| json(&v)),
         other => read(f, admin, other),

@@ -51,17 +51,55 @@ impl SessionOp {
     }
 }
 
-/// Session writes, single (`batch == false`) or batch.
-pub fn write(f: &mut Federation, admin: Ix, method: Method, op: &SessionOp, ids: &[String], batch: bool, now: Timestamp) -> Result<Value, Fault> {
+/// The sessions a call can reach. The contract's session writes reach every session of the
+/// federation (a remote one by a request to its pod) and Session_Query the local pod's. The
+/// REST server also confines calls to one pod (its local endpoints to the local pod, its
+/// global-session endpoints to the pod a request names) and lists every pod's sessions (the
+/// global-session list): none of that is a contract method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Federation,
+    Pod(Ix),
+}
+
+impl Reach {
+    /// The contract's Session_Query: the local pod (none when the world has no pod).
+    pub fn local(f: &Federation) -> Reach {
+        f.local_pod.map_or(Reach::Pod(Ix::MAX), Reach::Pod)
+    }
+
+    /// Is an unknown id the local pod's to record (contract 5.3)? Another pod, asked about a
+    /// session it does not have, records nothing.
+    fn is_local(self, f: &Federation) -> bool {
+        match self {
+            Reach::Federation => true,
+            Reach::Pod(p) => Some(p) == f.local_pod,
+        }
+    }
+
+    fn covers(self, pod: Ix) -> bool {
+        match self {
+            Reach::Federation => true,
+            Reach::Pod(p) => p == pod,
+        }
+    }
+}
+
+/// Session writes, single (`batch == false`) or batch, on the sessions `reach` covers: the
+/// session of an id out of reach is not found, and its item leaves no event (it was never
+/// this call's to find); so does an unknown id asked of another pod than the local one.
+#[allow(clippy::too_many_arguments)]
+pub fn write(f: &mut Federation, admin: Ix, method: Method, op: &SessionOp, ids: &[String], batch: bool, reach: Reach, now: Timestamp) -> Result<Value, Fault> {
     let rule = rule(method);
     privilege::require_anywhere(f, admin, rule)?;
     let who = f.admins[admin as usize].display();
+    let call = Item { admin, who: &who, rule, op, reach, now };
     if !batch {
-        return item(f, admin, &who, rule, op, &ids[0], now).map(|()| Value::Null);
+        return call.run(f, &ids[0]).map(|()| Value::Null);
     }
     // At most one event per item: grow the log once, not item by item.
     f.events.reserve(ids.len());
-    batch_result(ids.iter().map(|id| item(f, admin, &who, rule, op, id, now)))
+    batch_result(ids.iter().map(|id| call.run(f, id)))
 }
 
 /// The message of a session operation that succeeded: "<admin> <verb> session <id> of <user>.".
@@ -87,58 +125,78 @@ pub fn done_message<'s>(f: &Federation, e: &EventRecord, verb: &str, buf: &'s mu
     buf
 }
 
-fn item(f: &mut Federation, admin: Ix, who: &str, rule: Rule, op: &SessionOp, id: &str, now: Timestamp) -> Result<(), Fault> {
-    let names = events(op.operation());
-    // An ended session's id moves into its event.
-    let record =
-        |f: &mut Federation, event_type: &'static str, success: bool, message: EventMessage, user: Option<Ix>, pod: Option<Ix>, ended: Option<Session>| {
-            let session = Some(ended.map_or_else(|| id.into(), |s| s.id));
-            f.record(EventRecord { id: 0, time: now, event_type, success, admin, message, session, user_home_site: None, user, pod });
-        };
-    let text = |message: String| EventMessage::Text(message.into());
-    let Some(ix) = f.sessions.find(id) else {
-        let fault = Fault::entity_not_found(id);
-        record(f, names.local_failure, false, text(format!("{who} could not {} session {id}: {fault}", op.verb())), None, None, None);
-        return Err(fault);
-    };
-    let (local, ag, pod, user) = {
-        let s = f.sessions.get(ix);
-        (f.is_local(s), f.session_access_group(s), f.session_pod(s), s.user)
-    };
-    privilege::require_for(f, admin, rule, ag, local, id)?;
-    // `DOMAIN\name` of the session's user (users are never removed).
-    let user_name = |f: &Federation| {
-        let u = f.users_and_groups.get(user);
-        (u.domain.clone(), u.name.clone())
-    };
-    if !local {
-        let pod_name = f.pods.get(pod).name.to_string();
-        if !f.pods.get(pod).reachable {
-            let fault = Fault::unexpected(format!("pod {pod_name} ({}) could not be reached", f.pods.get(pod).id));
-            let msg = format!("{who} could not send pod {pod_name} a request to {} session {id}: the pod is unreachable.", op.verb());
-            record(f, names.remote_failure, false, text(msg), Some(user), Some(pod), None);
+/// What every item of one write shares.
+struct Item<'a> {
+    admin: Ix,
+    who: &'a str,
+    rule: Rule,
+    op: &'a SessionOp,
+    reach: Reach,
+    now: Timestamp,
+}
+
+impl Item<'_> {
+    /// One item: the session exists and is in reach, the caller's privilege for it, then
+    /// (locally or by its pod) the state rules; its event.
+    fn run(&self, f: &mut Federation, id: &str) -> Result<(), Fault> {
+        let Item { admin, who, rule, op, reach, now } = *self;
+        let names = events(op.operation());
+        // An ended session's id moves into its event.
+        let record =
+            |f: &mut Federation, event_type: &'static str, success: bool, message: EventMessage, user: Option<Ix>, pod: Option<Ix>, ended: Option<Session>| {
+                let session = Some(ended.map_or_else(|| id.into(), |s| s.id));
+                f.record(EventRecord { id: 0, time: now, event_type, success, admin, message, session, user_home_site: None, user, pod });
+            };
+        let text = |message: String| EventMessage::Text(message.into());
+        let Some(ix) = f.sessions.find(id) else {
+            let fault = Fault::entity_not_found(id);
+            if reach.is_local(f) {
+                record(f, names.local_failure, false, text(format!("{who} could not {} session {id}: {fault}", op.verb())), None, None, None);
+            }
             return Err(fault);
+        };
+        let (local, ag, pod, user) = {
+            let s = f.sessions.get(ix);
+            (f.is_local(s), f.session_access_group(s), f.session_pod(s), s.user)
+        };
+        if !reach.covers(pod) {
+            return Err(Fault::entity_not_found(id));
         }
-        // The remote pod applies the same rules and answers at once; the request was sent
-        // whatever its verdict.
-        let (domain, name) = user_name(f);
-        let verdict = apply(f, ix, op, now);
-        let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {domain}\\{name}.", op.verb());
-        let (verdict, ended) = split(verdict);
-        record(f, names.remote_success, true, text(msg), Some(user), Some(pod), ended);
-        return verdict;
+        privilege::require_for(f, admin, rule, ag, local, id)?;
+        // `DOMAIN\name` of the session's user (users are never removed).
+        let user_name = |f: &Federation| {
+            let u = f.users_and_groups.get(user);
+            (u.domain.clone(), u.name.clone())
+        };
+        if !local {
+            let pod_name = f.pods.get(pod).name.to_string();
+            if !f.pods.get(pod).reachable {
+                let fault = Fault::unexpected(format!("pod {pod_name} ({}) could not be reached", f.pods.get(pod).id));
+                let msg = format!("{who} could not send pod {pod_name} a request to {} session {id}: the pod is unreachable.", op.verb());
+                record(f, names.remote_failure, false, text(msg), Some(user), Some(pod), None);
+                return Err(fault);
+            }
+            // The remote pod applies the same rules and answers at once; the request was sent
+            // whatever its verdict.
+            let (domain, name) = user_name(f);
+            let verdict = apply(f, ix, op, now);
+            let msg = format!("{who} sent pod {pod_name} a request to {} session {id} of {domain}\\{name}.", op.verb());
+            let (verdict, ended) = split(verdict);
+            record(f, names.remote_success, true, text(msg), Some(user), Some(pod), ended);
+            return verdict;
+        }
+        let (verdict, ended) = split(apply(f, ix, op, now));
+        let u = f.users_and_groups.get(user);
+        let msg = match (&verdict, op.past()) {
+            // Written when read ([`done_message`]): the event holds the admin, session and user.
+            (Ok(()), Cow::Borrowed(verb)) => EventMessage::SessionDone(verb),
+            (Ok(()), verb) => text(done_text(who, &verb, id, &u.domain, &u.name)),
+            (Err(fault), _) => text(format!("{who} could not {} session {id} of {}\\{}: {fault}", op.verb(), u.domain, u.name)),
+        };
+        let (event, success) = if verdict.is_ok() { (names.local_success, true) } else { (names.local_failure, false) };
+        record(f, event, success, msg, Some(user), Some(pod), ended);
+        verdict
     }
-    let (verdict, ended) = split(apply(f, ix, op, now));
-    let u = f.users_and_groups.get(user);
-    let msg = match (&verdict, op.past()) {
-        // Written when read ([`done_message`]): the event holds the admin, session and user.
-        (Ok(()), Cow::Borrowed(verb)) => EventMessage::SessionDone(verb),
-        (Ok(()), verb) => text(done_text(who, &verb, id, &u.domain, &u.name)),
-        (Err(fault), _) => text(format!("{who} could not {} session {id} of {}\\{}: {fault}", op.verb(), u.domain, u.name)),
-    };
-    let (event, success) = if verdict.is_ok() { (names.local_success, true) } else { (names.local_failure, false) };
-    record(f, event, success, msg, Some(user), Some(pod), ended);
-    verdict
 }
 
 /// An outcome of [`apply`] as the item's verdict and the session it ended, if any.
@@ -268,15 +326,16 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
     }
 }
 
-/// Session_Query: local sessions, all of them with the federation privilege, otherwise those
-/// in access groups the caller may view.
-pub fn query(f: &Federation, admin: Ix, q: &Query) -> Result<Json, Fault> {
+/// Session_Query: local sessions (those `reach` covers, for the REST server's global list),
+/// all of them with the federation privilege, otherwise those in access groups the caller
+/// may view.
+pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json, Fault> {
     let rule = rule(Method::SessionQuery);
     privilege::require_anywhere(f, admin, rule)?;
     let all = privilege::holds_federation(f, admin, rule);
     let visible = if all { Vec::new() } else { privilege::visible_access_groups(f, admin, rule) };
-    // Whether a desktop's or farm's sessions are rows: local, and in a group the caller may view.
-    let shows = |pod: Ix, ag: Ix| Some(pod) == f.local_pod && (all || visible[ag as usize]);
+    // Whether a desktop's or farm's sessions are rows: in reach, and in a group the caller may view.
+    let shows = |pod: Ix, ag: Ix| reach.covers(pod) && (all || visible[ag as usize]);
     let desktops: Vec<bool> = f.desktops.items.iter().map(|d| shows(d.pod, d.access_group)).collect();
     let farms: Vec<bool> = f.farms.items.iter().map(|fm| shows(fm.pod, fm.access_group)).collect();
     let shown = |s: &Session| match s.resource {

@@ -255,8 +255,12 @@ fn session_actions() {
     assert_eq!(act("reset", json!(["pod-1-1-0000003", "pod-1-1-0000010", "pod-1-1-0000009", "pod-1-1-0000008"])), [200, 400, 400, 400]);
     assert_eq!(act("restart", json!(["pod-1-1-0000004"])), [200]);
     assert_eq!(act("send-message", json!({"message": "Hi", "message_type": "WARNING", "session_ids": ["pod-1-1-0000005", "nope"]})), [200, 404]);
-    // A remote session: the request goes to its pod.
-    assert_eq!(act("logoff?forced=true", json!(["pod-1-2-0000001"])), [200]);
+    // Another pod's session is not the local endpoint's to find (the global-session endpoints
+    // reach it), and leaves no event.
+    let before = t.events().len();
+    assert_eq!(act("logoff?forced=true", json!(["pod-1-2-0000001"])), [404]);
+    assert_eq!(t.events().len(), before);
+    assert_eq!(t.ok("/inventory/v1/global-sessions?pod_id=pod-1-2&size=1")[0]["id"], "pod-1-2-0000001", "still there");
     let item = &t.post("/inventory/v1/sessions/action/logoff", json!(["nope"])).json()[0];
     assert_eq!(item["errors"][0]["error_key"], "hvapi.fault.entity_not_found");
     // Events, as the contract records them.
@@ -268,7 +272,6 @@ fn session_actions() {
         "ADMIN_DESKTOP_SESSION_REBOOTED",
         "ADMIN_DESKTOP_SESSION_RESTARTED",
         "ADMIN_SESSION_SENDMSG",
-        "VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT",
     ] {
         assert!(types.iter().any(|t| t == want), "{want} in {types:?}");
     }
@@ -310,10 +313,22 @@ fn privileges_are_the_contracts() {
     assert_eq!((r.status, key(&r)), (403, "hvapi.fault.insufficient_permission".into()));
     let r = t.send_as(Some(&auditor), "POST", "/federation/v1/home-sites", Some(json!([{"ad_user_or_group_id": "user00010", "site_id": "site-1"}])));
     assert_eq!(r.status, 403);
-    // The helpdesk acts on its access group's local sessions, not on remote ones.
-    let r = t.send_as(Some(&helpdesk), "POST", "/inventory/v1/sessions/action/disconnect", Some(json!(["pod-1-1-0000002", "pod-1-2-0000002"])));
-    let codes: Vec<u64> = r.json().as_array().unwrap().iter().map(|i| i["status_code"].as_u64().unwrap()).collect();
-    assert_eq!(codes, [200, 403]);
+    // The helpdesk acts on its access group's local sessions, not on remote ones (which need
+    // the federation privilege).
+    let r = t.send_as(Some(&helpdesk), "POST", "/inventory/v1/sessions/action/disconnect", Some(json!(["pod-1-1-0000002"])));
+    assert_eq!(r.json()[0]["status_code"], 200);
+    let spec = json!([{"pod_id": "pod-1-2", "ids": ["pod-1-2-0000002"]}]);
+    let r = t.send_as(Some(&helpdesk), "POST", "/inventory/v1/global-sessions/action/disconnect", Some(spec));
+    assert_eq!((r.json()[0]["status_code"].as_u64(), r.json()[0]["details"][0]["status_code"].as_u64()), (Some(200), Some(403)));
+    // It lists the global sessions of the access groups it may view.
+    let list = |pod: &str| t.send_as(Some(&helpdesk), "GET", &format!("/inventory/v1/global-sessions?pod_id={pod}"), None).json();
+    let (site_1, site_2) = (list("pod-1-2"), list("pod-2-1"));
+    assert_eq!(site_1.as_array().unwrap().len(), 25);
+    assert!(site_1.as_array().unwrap().iter().all(|s| s["local_access_group_id"] == "site-1"));
+    assert_eq!(site_2, json!([]), "site-2's access group is not the helpdesk's");
+    assert_eq!(t.ok("/inventory/v1/global-sessions?pod_id=pod-2-1").as_array().unwrap().len(), 25);
+    let r = t.send_as(Some(&auditor), "GET", "/inventory/v1/global-sessions?pod_id=pod-1-2", None);
+    assert_eq!(r.status, 200, "the auditor views every access group");
     // Without FEDERATED_LDAP_VIEW, home sites are forbidden.
     assert_eq!(t.send_as(Some(&helpdesk), "GET", "/federation/v1/home-sites", None).status, 403);
     let f = enc(json!({"type": "Equals", "name": "ad_user_or_group_id", "value": "nobody"}));
@@ -326,11 +341,22 @@ fn privileges_are_the_contracts() {
 #[test]
 fn global_sessions() {
     let t = T::demo();
+    // A user's sessions on every pod, each with its pod and site.
     let mine = t.ok("/inventory/v1/global-sessions?user_id=user00001");
-    assert_eq!(ids(&mine), ["pod-1-1-0000001"]);
-    assert_eq!((mine[0]["pod_id"].as_str(), mine[0]["site_id"].as_str()), (Some("pod-1-1"), Some("site-1")));
+    assert_eq!(ids(&mine), ["pod-1-1-0000001", "pod-1-2-0000016", "pod-2-2-0000006"]);
+    let placed: Vec<(&str, &str)> = mine.as_array().unwrap().iter().map(|r| (r["pod_id"].as_str().unwrap(), r["site_id"].as_str().unwrap())).collect();
+    assert_eq!(placed, [("pod-1-1", "site-1"), ("pod-1-2", "site-1"), ("pod-2-2", "site-2")]);
+    assert!(mine.as_array().unwrap().iter().all(|r| r["user_id"] == "user00001"));
+    // A pod's sessions (hosted and, in the simulator, brokered by it).
     assert_eq!(t.ok("/inventory/v1/global-sessions?pod_id=pod-1-1&size=5").as_array().unwrap().len(), 5);
-    assert_eq!(t.ok("/inventory/v1/global-sessions?brokering_pod_id=pod-2-1"), json!([]));
+    let r = t.get("/inventory/v1/global-sessions?brokering_pod_id=pod-2-1&size=3");
+    assert_eq!((r.header("x-total-count"), r.header("has_more_records")), (Some("25"), Some("true")));
+    assert!(r.json().as_array().unwrap().iter().all(|s| s["pod_id"] == "pod-2-1" && s["id"].as_str().unwrap().starts_with("pod-2-1-")));
+    let f = enc(
+        json!({"type": "Or", "filters": [{"type": "Equals", "name": "id", "value": "pod-2-1-0000003"}, {"type": "Equals", "name": "id", "value": "pod-1-1-0000003"}]}),
+    );
+    assert_eq!(ids(&t.ok(&format!("/inventory/v1/global-sessions?pod_id=pod-2-1&filter={f}"))), ["pod-2-1-0000003"], "the pod's only");
+    assert_eq!(t.get("/inventory/v1/global-sessions?pod_id=pod-9").status, 404);
     for q in ["", "?user_id=user00001&pod_id=pod-1-1"] {
         assert_eq!(t.get(&format!("/inventory/v1/global-sessions{q}")).status, 400, "{q}");
     }
@@ -351,6 +377,14 @@ fn global_sessions() {
         (Some(200), Some(200), Some(404))
     );
     assert_eq!(v[1]["status_code"], 404);
+    let types = |t: &T| t.events().iter().map(|e| e["type"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(types(&t), ["VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT"], "a pod asked for a session it lacks records nothing");
+    // A spec's ids are its pod's only: another pod's session is not found there, and stays.
+    let r = t.post("/inventory/v1/global-sessions/action/logoff?forced=true", json!([{"pod_id": "pod-1-1", "ids": ["pod-1-2-0000002"]}]));
+    assert_eq!(r.json()[0]["details"][0]["status_code"], 404);
+    let r = t.post("/inventory/v1/global-sessions/action/logoff?forced=true", json!([{"pod_id": "pod-1-2", "ids": ["pod-1-2-0000002"]}]));
+    assert_eq!(r.json()[0]["details"][0]["status_code"], 200);
+    assert_eq!(types(&t).len(), 2);
     let r = t.post(
         "/inventory/v1/global-sessions/action/send-message",
         json!({"message": "Hi", "message_type": "INFO", "global_session_action_specs": [{"pod_id": "pod-1-1", "ids": ["pod-1-1-0000003"]}]}),
@@ -672,8 +706,10 @@ fn faults_to_statuses() {
     assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(404), "hvapi.fault.entity_not_found".into()));
     let r = send(&admin, "POST", "/inventory/v1/sessions/action/disconnect", json!(["x"]));
     assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(409), "hvapi.fault.invalid_state".into()));
-    let r = send(&admin, "POST", logoff, json!(["far"]));
-    assert_eq!((r.json()[0]["status_code"].as_u64(), item(&r)), (Some(500), "hvapi.fault.unexpected".into()));
+    let spec = json!([{"pod_id": "far", "ids": ["far"]}]);
+    let r = send(&admin, "POST", "/inventory/v1/global-sessions/action/logoff", spec);
+    let far = &r.json()[0]["details"][0];
+    assert_eq!((far["status_code"].as_u64(), far["errors"][0]["error_key"].as_str()), (Some(500), Some("hvapi.fault.unexpected")));
     // Whole call: InsufficientPermission 403, InvalidType 400, InvalidArgument 400, InvalidRequest 400.
     for (token, m, p, b, status, key_) in [
         (&viewer, "POST", logoff, json!(["x"]), 403, "hvapi.fault.insufficient_permission"),

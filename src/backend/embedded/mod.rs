@@ -14,6 +14,7 @@ use crate::fault::Fault;
 use crate::model::reader::Obj;
 use crate::model::time;
 use crate::service::privilege::PrivilegeSet;
+use crate::service::session::{self, Reach};
 use crate::service::{self, Json, Method, Request};
 use serde_json::Value;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -90,6 +91,39 @@ impl Embedded {
     /// The signed-in administrator.
     pub fn admin(&self) -> Ix {
         self.admin
+    }
+
+    /// A session write confined to one pod's sessions, or Session_Query over one pod's
+    /// sessions or every pod's (`pod` `None`): what the REST server's local and global-session
+    /// endpoints serve ([`Reach`]). Not a contract call: the contract's own reach is the
+    /// federation for writes and the local pod for Session_Query. An unknown pod is
+    /// `EntityNotFound`.
+    pub fn call_on(&self, method: Method, request: &Value, pod: Option<&str>) -> Result<Value, Fault> {
+        let request = Request::parse(method, request)?;
+        let reach = |f: &Federation| match pod {
+            None => Ok(Reach::Federation),
+            Some(id) => f.pods.find(id).map(Reach::Pod).ok_or_else(|| Fault::entity_not_found(id)),
+        };
+        match &request {
+            Request::Sessions { op, ids, batch } => {
+                let mut f = self.write();
+                let reach = reach(&f)?;
+                session::write(&mut f, self.admin, method, op, ids, *batch, reach, time::now())
+            }
+            Request::SessionQuery(q) => {
+                let f = self.read();
+                let page = session::query(&f, self.admin, q, reach(&f)?)?;
+                serde_json::from_str(page.get()).map_err(|e| Fault::unexpected(format!("a result could not be read back: {e}")))
+            }
+            _ => Err(Fault::unexpected(format!("{} cannot be confined to a pod", method.name()))),
+        }
+    }
+
+    /// The id of the pod a session is on; `None` for an id that names no session.
+    pub fn session_pod(&self, id: &str) -> Option<String> {
+        let f = self.read();
+        let ix = f.sessions.find(id)?;
+        Some(f.pods.get(f.session_pod(f.sessions.get(ix))).id.to_string())
     }
 }
 

@@ -7,6 +7,7 @@
 //! event database, home-site update) answer 501 with an `APIError`, never a pretence.
 
 use super::{ApiError, Call, Reply, State};
+use crate::backend::embedded::Embedded;
 use crate::fault::Fault;
 use crate::model::id::IdType;
 use crate::model::reader::Obj;
@@ -136,6 +137,17 @@ fn call(c: &Call, method: M, request: Value) -> Result<Value, Fault> {
     c.client().call(method, &request)
 }
 
+/// The embedded federation the signed-in administrator calls (the server serves no other).
+fn embedded(c: &Call) -> Result<&Embedded, Fault> {
+    c.client().embedded().ok_or_else(|| Fault::unexpected("the REST server serves an embedded federation only"))
+}
+
+/// A session call confined to one pod's sessions (`None`: every pod's), as the signed-in
+/// administrator ([`Embedded::call_on`]).
+fn call_on(c: &Call, method: M, request: Value, pod: Option<&str>) -> Result<Value, Fault> {
+    embedded(c)?.call_on(method, &request, pod)
+}
+
 /// Every row of an inventory entity type matching a contract filter.
 fn inventory(c: &Call, entity_type: &str, filter: Option<Value>) -> Result<Vec<Value>, Fault> {
     let mut q = json!({"entityType": entity_type, "limit": u32::MAX});
@@ -169,9 +181,16 @@ fn page_reply(page: Page) -> Reply {
     reply
 }
 
-/// A list answered by one contract query (`method`, with `extra` keys such as `entityType`
-/// and an optional contract filter ANDed to the caller's).
-fn contract_list(c: &Call, method: M, extra: Value, fields: Fields, and: Option<Value>, render: impl Fn(&Value) -> Value) -> Result<Reply, ApiError> {
+/// A list answered by one contract query (made by `run`, with `extra` keys such as
+/// `entityType` and an optional contract filter ANDed to the caller's).
+fn contract_list(
+    c: &Call,
+    run: impl FnOnce(Value) -> Result<Value, Fault>,
+    extra: Value,
+    fields: Fields,
+    and: Option<Value>,
+    render: impl Fn(&Value) -> Value,
+) -> Result<Reply, ApiError> {
     let list = params(c).to_contract(fields)?;
     let mut q = list.query.clone();
     if let Some(a) = and {
@@ -184,7 +203,7 @@ fn contract_list(c: &Call, method: M, extra: Value, fields: Fields, and: Option<
     if let Value::Object(e) = extra {
         q.extend(e);
     }
-    let page = call(c, method, Value::Object(q))?;
+    let page = run(Value::Object(q))?;
     Ok(page_reply(page_to_wire(&list, &page, render)?))
 }
 
@@ -279,7 +298,7 @@ fn logout(s: &State, c: &Call) -> Result<Reply, ApiError> {
 // sessions
 
 fn sessions_list(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
-    contract_list(c, M::SessionQuery, json!({}), fields, None, |row| to_wire(fields, row))
+    contract_list(c, |q| call(c, M::SessionQuery, q), json!({}), fields, None, |row| to_wire(fields, row))
 }
 
 fn session_get(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
@@ -359,7 +378,7 @@ fn action_request(ids: Value, message: Option<(&Value, &Value)>) -> Value {
     }
 }
 
-fn session_action(_: &State, c: &Call, action: Action) -> Result<Reply, ApiError> {
+fn session_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError> {
     let method = action_method(c, action)?;
     let body = c.json()?;
     let (ids, message) = if action == Action::SendMessage {
@@ -369,7 +388,9 @@ fn session_action(_: &State, c: &Call, action: Action) -> Result<Reply, ApiError
     } else {
         (array(&body, "string")?, None)
     };
-    let outcome = call(c, method, action_request(contract_ids(ids, IdType::Session), message));
+    // The local pod's endpoint: another pod's session is not found here, and leaves no event
+    // (a caller reaches it through the global-session endpoints).
+    let outcome = call_on(c, method, action_request(contract_ids(ids, IdType::Session), message), local_pod(s).as_deref());
     Ok(Reply::json(Value::Array(bulk(ids, outcome)?)))
 }
 
@@ -393,14 +414,16 @@ fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError>
         let ids = array(o.req("ids")?, "string")?;
         let mut answer = Map::new();
         answer.insert("pod_id".into(), pod.into());
-        match inventory_row(c, "Pod", &contract_id(IdType::Pod, pod)) {
+        let pod_id = contract_id(IdType::Pod, pod);
+        match inventory_row(c, "Pod", &pod_id) {
             Err(f) => {
                 answer.insert("status_code".into(), fault_http(&f).status.into());
                 answer.insert("errors".into(), json!([api_error(&f)]));
                 answer.insert("timestamp".into(), (crate::model::time::now() * 1000).into());
             }
             Ok(_) => {
-                let outcome = call(c, method, action_request(contract_ids(ids, IdType::Session), message));
+                // The spec's pod acts on its own sessions only.
+                let outcome = call_on(c, method, action_request(contract_ids(ids, IdType::Session), message), Some(&pod_id));
                 answer.insert("status_code".into(), 200.into());
                 answer.insert("details".into(), Value::Array(bulk(ids, outcome)?));
             }
@@ -410,35 +433,34 @@ fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError>
     Ok(Reply::json(Value::Array(answers)))
 }
 
-/// Global sessions of a user, a pod or a brokering pod. The contract's Session_Query sees
-/// the local pod's sessions only, so those are the global sessions listed (README): one
-/// Session_Query, each row joined with the local pod's inventory row.
+/// Global sessions of a user (on every pod), a pod or a brokering pod (the simulator's
+/// sessions are brokered by the pod that hosts them): Session_Query's privileges, filter and
+/// paging over the sessions of the federation, each row joined with its pod's inventory row.
 fn global_sessions(s: &State, c: &Call) -> Result<Reply, ApiError> {
     require_cpa(s)?;
     let given: Vec<&str> = ["user_id", "pod_id", "brokering_pod_id"].into_iter().filter(|k| c.param(k).is_some()).collect();
     if given.len() != 1 {
         return Err(Fault::invalid_argument("user_id", "Give exactly one of user_id, pod_id and brokering_pod_id.").into());
     }
-    let local = local_pod(s).unwrap_or_default();
-    let filter = match given[0] {
+    let (filter, pod) = match given[0] {
         "user_id" => {
             let user = contract_id(IdType::UserOrGroup, c.param("user_id").unwrap_or_default());
             inventory_row(c, "UserOrGroup", &user)?;
-            Some(equals("referenceData.user", user))
+            (Some(equals("referenceData.user", user)), None)
         }
         key => {
             let pod = contract_id(IdType::Pod, c.param(key).unwrap_or_default());
             inventory_row(c, "Pod", &pod)?;
-            if pod != local {
-                return rows_list(c, Vec::new(), GLOBAL_SESSIONS);
-            }
-            None
+            (None, Some(pod))
         }
     };
-    let pod_row = inventory_row(c, "Pod", &local)?;
-    contract_list(c, M::SessionQuery, json!({}), GLOBAL_SESSIONS, filter, |row| {
+    let pods = inventory(c, "Pod", None)?;
+    let e = embedded(c)?;
+    let list = |q| e.call_on(M::SessionQuery, &q, pod.as_deref());
+    contract_list(c, list, json!({}), GLOBAL_SESSIONS, filter, |row| {
         let mut row = row.clone();
-        row["pod"] = pod_row.clone();
+        let on = e.session_pod(str_of(&row, "id")).unwrap_or_default();
+        row["pod"] = pods.iter().find(|p| p["id"] == on.as_str()).cloned().unwrap_or(Value::Null);
         to_wire(GLOBAL_SESSIONS, &row)
     })
 }
@@ -752,7 +774,7 @@ impl Ent {
 fn entitlements_list(s: &State, c: &Call, ent: Ent) -> Result<Reply, ApiError> {
     require_cpa(s)?;
     let fields = ent.fields(false);
-    contract_list(c, M::InventoryQuery, json!({"entityType": ent.entity_type()}), fields, None, |row| to_wire(fields, row))
+    contract_list(c, |q| call(c, M::InventoryQuery, q), json!({"entityType": ent.entity_type()}), fields, None, |row| to_wire(fields, row))
 }
 
 /// The ids of every group (to count users and groups among members).
@@ -791,7 +813,7 @@ fn ad_list(_: &State, c: &Call) -> Result<Reply, ApiError> {
         Some("false") => Some(equals("group", false)),
         Some(other) => return Err(Fault::invalid_argument("group_only", format!("group_only must be true or false, not {other:?}.")).into()),
     };
-    contract_list(c, M::InventoryQuery, json!({"entityType": "UserOrGroup"}), AD_SUMMARY, group_only, |row| to_wire(AD_SUMMARY, &ad_row(row)))
+    contract_list(c, |q| call(c, M::InventoryQuery, q), json!({"entityType": "UserOrGroup"}), AD_SUMMARY, group_only, |row| to_wire(AD_SUMMARY, &ad_row(row)))
 }
 
 fn ad_get(_: &State, c: &Call) -> Result<Reply, ApiError> {
@@ -806,5 +828,5 @@ fn ad_get(_: &State, c: &Call) -> Result<Reply, ApiError> {
 }
 
 fn audit_events(_: &State, c: &Call) -> Result<Reply, ApiError> {
-    contract_list(c, M::EventQuery, json!({}), AUDIT_EVENTS, None, |row| to_wire(AUDIT_EVENTS, row))
+    contract_list(c, |q| call(c, M::EventQuery, q), json!({}), AUDIT_EVENTS, None, |row| to_wire(AUDIT_EVENTS, row))
 }
