@@ -853,24 +853,18 @@ fn events_carry_the_contract_fields() {
     assert_eq!(e[0]["type"], "ADMIN_SESSION_SENDMSG");
     assert_eq!(e[0]["severity"], "AUDIT_SUCCESS");
     assert_eq!(e[0]["user"], "UserOrGroup/alice");
-    // Horizon's AuditEventSummary has no admin, session, pod or home site (README, "The REST
-    // backend": what the REST API cannot carry).
-    let rest = rest_backend();
-    if !rest {
-        assert_eq!(e[0]["admin"], "CORP\\administrator");
-        assert_eq!(e[0]["session"], "Session/ic1");
-        assert_eq!(e[0]["pod"], "Pod/east-1");
-    }
+    // (Through the REST backend, from the events' extended attributes.)
+    assert_eq!(e[0]["admin"], "CORP\\administrator");
+    assert_eq!(e[0]["session"], "Session/ic1");
+    assert_eq!(e[0]["pod"], "Pod/east-1");
     let msg = e[0]["message"].as_str().unwrap();
     assert!(msg.contains("WARNING") && msg.contains("Reboot at noon"), "the message and its type are recorded: {msg}");
     assert!(hvapi::model::time::parse(e[0]["time"].as_str().unwrap()).is_some(), "time is RFC 3339");
     assert_eq!(e[1]["severity"], "AUDIT_FAIL");
     assert!(e[1].get("user").is_none(), "unset fields are omitted");
     assert_eq!(e[3]["type"], "VLSI_USER_HOME_SITE_ADDED");
-    if !rest {
-        assert_eq!(e[1]["session"], "Session/nope");
-        assert_eq!(e[2]["pod"], "Pod/west-1");
-        assert_eq!(e[3]["userHomeSite"], id);
-    }
+    assert_eq!(e[1]["session"], "Session/nope");
+    assert_eq!(e[2]["pod"], "Pod/west-1");
+    assert_eq!(e[3]["userHomeSite"], id);
     assert_eq!(e[3]["user"], "UserOrGroup/dave");
 }

@@ -193,10 +193,7 @@ fn a_batch_mixes_permitted_and_refused_items() {
     assert_eq!(f["results"][2]["type"], "EntityNotFound", "existence is checked before privilege");
     // One event for the success, one for the unknown id, none for the refused item.
     assert_eq!(event_types(&c), ["ADMIN_DESKTOP_SESSION_LOGOFF", "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED"]);
-    if !rest_backend() {
-        // Audit events carry no admin on the wire (README, "The REST backend").
-        assert_eq!(events(&c)[0]["admin"], "CORP\\a");
-    }
+    assert_eq!(events(&c)[0]["admin"], "CORP\\a");
 }
 
 #[test]

@@ -540,3 +540,24 @@ fn a_caller_who_may_not_list_other_pods_sessions() {
     assert_eq!((&f["results"][0], f["results"][1]["type"].as_str()), (&Value::Null, Some("InsufficientPermission")));
     assert_eq!(f["results"][1]["resource"], "Session/n6");
 }
+
+// ---------------------------------------------------------------------------------------------
+// events
+
+#[test]
+fn events_without_extended_attributes_lack_only_those_members() {
+    // A server that gives no extended attributes (an older one): the events come without
+    // admin, session, home site and pod, and the query still answers.
+    let event =
+        json!({"id": 7, "time": 1_795_329_300_000_i64, "type": "ADMIN_SESSION_SENDMSG", "severity": "AUDIT_SUCCESS", "message": "m", "module": "Broker"});
+    let fake = Fake::start(move |m, t, _| match t.split('?').next() {
+        Some("/rest/external/v1/audit-events") => ok(json!([event])),
+        Some("/rest/external/v1/audit-events/extended-attributes") => Some((404, vec![], "{}".into())),
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let page = c.call(Method::EventQuery, &json!({})).unwrap();
+    assert_eq!(page["results"][0]["type"], "ADMIN_SESSION_SENDMSG");
+    assert!(page["results"][0].get("admin").is_none() && page["results"][0].get("session").is_none());
+    assert_eq!(fake.count("GET /rest/external/v1/audit-events/extended-attributes?ids=7"), 1, "{:?}", fake.log());
+}

@@ -61,8 +61,10 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'InvalidState,*'
         (Get-HvSession).Id | Sort-Object | Should -Be @('Session/b1', 'Session/c1', 'Session/c2', 'Session/d1')
         Send-HvSessionMessage -Id Session/c2 -Message 'hello over REST'
-        # Audit events over REST carry no session id (README: what the REST API cannot carry).
-        (Get-HvEvent -Type ADMIN_SESSION_SENDMSG).Message | Should -BeLike '*hello over REST*'
+        # The session and the administrator come from the events' extended attributes.
+        $e = Get-HvEvent -Type ADMIN_SESSION_SENDMSG -Session Session/c2
+        $e.Message | Should -BeLike '*hello over REST*'
+        $e.Admin | Should -Be 'CORP\administrator'
     }
 
     It 'acts on other pods'' sessions through the global-session endpoints' {

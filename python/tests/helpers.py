@@ -11,9 +11,8 @@ from hvapi import filters as f
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 #: True when the tests run through the REST backend (``HVAPI_TEST_BACKEND=rest``). The checks
-#: it guards are the details the REST API cannot carry (README, "The REST backend": audit
-#: events have no admin, session, pod or home site; the inventory has no pod reachability,
-#: no access groups, desktops or farms).
+#: it guards are the details the REST API cannot carry (README, "The REST backend": the
+#: inventory has no pod reachability, no access groups, desktops or farms).
 REST = os.environ.get("HVAPI_TEST_BACKEND") == "rest"
 #: Inventory types the REST backend cannot list.
 NOT_OVER_REST = ("AccessGroup", "Desktop", "Farm")

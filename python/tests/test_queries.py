@@ -181,10 +181,10 @@ def test_events_oldest_first_with_increasing_ids(client) -> None:
     assert all(isinstance(e, hvapi.Event) for e in events)
     ids = [e.id for e in events]
     assert ids == sorted(ids) and len(set(ids)) == 3 and all(isinstance(i, int) for i in ids)
-    assert events[2].user_home_site == (None if REST else hid)
+    assert events[2].user_home_site == hid
     for event in events:
         assert event.time and hvapi.parse_time(event.time).tzinfo is not None
-        assert REST or (event.admin and "\\" in event.admin)
+        assert event.admin and "\\" in event.admin
         assert event.message
         assert event.severity == "AUDIT_SUCCESS"
 
@@ -194,8 +194,7 @@ def test_events_filter_and_paging(client) -> None:
     client.session.disconnect("Session/a1")
     sent = list(client.events(filter=f.equals("type", "ADMIN_SESSION_SENDMSG"), page_size=3))
     assert len(sent) == len(worlds.LOCAL_SESSIONS)
-    if not REST:
-        assert [e.session for e in sent] == worlds.LOCAL_SESSIONS
+    assert [e.session for e in sent] == worlds.LOCAL_SESSIONS
     newest = client.event_page(sort_by="id", sort_descending=True, limit=1)
     assert newest.results[0].type == "ADMIN_DESKTOP_SESSION_DISCONNECTED"
     assert newest.remaining_count == len(worlds.LOCAL_SESSIONS)

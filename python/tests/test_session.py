@@ -6,7 +6,7 @@ import pytest
 
 import hvapi
 import worlds
-from helpers import events_since, find_session, last_event_id, REST
+from helpers import events_since, find_session, last_event_id
 
 SENT = "VLSI_FEDERATED_DESKTOP_SESSION_{}_REQUEST_SENT"
 SEND_FAILED = "VLSI_FEDERATED_DESKTOP_SESSION_{}_REQUEST_SEND_FAILED"
@@ -95,7 +95,7 @@ def test_disconnect(client) -> None:
     assert data.session_protocol is None  # cleared while disconnected
     event = only_event(client, since)
     assert (event.type, event.severity, event.session) == \
-        ("ADMIN_DESKTOP_SESSION_DISCONNECTED", "AUDIT_SUCCESS", None if REST else sid)
+        ("ADMIN_DESKTOP_SESSION_DISCONNECTED", "AUDIT_SUCCESS", sid)
     # again: already disconnected
     since = last_event_id(client)
     with pytest.raises(hvapi.InvalidState) as info:
@@ -267,7 +267,7 @@ def test_send_message(client) -> None:
     since = last_event_id(client)
     client.session.send_message(sid, hvapi.MessageType.WARNING, "Maintenance at 18:00")
     event = only_event(client, since)
-    assert (event.type, event.severity, event.session) == ("ADMIN_SESSION_SENDMSG", "AUDIT_SUCCESS", None if REST else sid)
+    assert (event.type, event.severity, event.session) == ("ADMIN_SESSION_SENDMSG", "AUDIT_SUCCESS", sid)
     recorded = str(event.to_json())
     assert "Maintenance at 18:00" in recorded and "WARNING" in recorded
     # the session is untouched

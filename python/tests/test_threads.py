@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import hvapi
 import worlds
-from helpers import REST
 from hvapi import filters as f
 
 THREADS = 8
@@ -75,10 +74,7 @@ def test_threads_racing_on_the_same_sessions(make_client) -> None:
         assert sorted(outcomes) == ["gone"] * (THREADS - 1) + ["ok"]
     assert list(client.sessions()) == []
     logoffs = list(client.events(filter=f.equals("type", "ADMIN_DESKTOP_SESSION_LOGOFF")))
-    if REST:  # audit events carry no session over REST (README)
-        assert len(logoffs) == len(ids)
-    else:
-        assert sorted(e.session for e in logoffs) == sorted(ids)
+    assert sorted(e.session for e in logoffs) == sorted(ids)
 
 
 def test_home_sites_from_many_threads(make_client) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 import hvapi
 import worlds
-from helpers import events_since, last_event_id, REST
+from helpers import events_since, last_event_id
 
 ALICE, BOB, CAROL, DAVE = (worlds.user(n) for n in ("alice", "bob", "carol", "dave"))
 SALES, ENG, ALL = "UserOrGroup/g-sales", "UserOrGroup/g-eng", "UserOrGroup/g-all"
@@ -29,7 +29,7 @@ def test_create_and_get(client) -> None:
     assert info.to_json() == {"id": hid, "base": {"userOrGroup": ALICE, "site": EAST}}
     (event,) = events_since(client, since)
     assert (event.type, event.severity, event.user_home_site) == \
-        ("VLSI_USER_HOME_SITE_ADDED", "AUDIT_SUCCESS", None if REST else hid)
+        ("VLSI_USER_HOME_SITE_ADDED", "AUDIT_SUCCESS", hid)
 
 
 def test_create_with_an_entitlement(client) -> None:

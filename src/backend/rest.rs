@@ -45,6 +45,8 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 const PAGE: u64 = rest::MAX_PAGE_SIZE;
 /// How many session ids one lookup of their pods filters on (the URL stays a few kB).
 const LOOKUP_IDS: usize = 25;
+/// How many events one request for extended attributes names (the URL stays a few kB).
+const ATTRIBUTE_IDS: usize = 200;
 /// A response body larger than this is refused (a confused server must not exhaust memory).
 const MAX_BODY: usize = 512 << 20;
 
@@ -423,7 +425,7 @@ impl Rest {
                 let path = format!("/inventory/v7/sessions/{}", enc(wire_id(id)));
                 Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json(hyper::Method::GET, &path, None, Some(id), method).await?.0))
             }
-            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None).await,
+            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None, false).await,
             Request::HomeSiteCreate(base) => self.home_site_create(base).await,
             Request::HomeSiteDelete { id } => {
                 let items = self.bulk(hyper::Method::DELETE, "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method).await?;
@@ -444,7 +446,7 @@ impl Rest {
                 Ok(local_query(rows, query))
             }
             // Oldest first (by id), as the contract lists events.
-            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id")).await,
+            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true).await,
         }
     }
 
@@ -602,7 +604,17 @@ impl Rest {
     /// paged by the server where every member it names has a wire field of its own (without
     /// `sortBy`, by `default_sort` ascending when given); otherwise every row is fetched and
     /// the query runs here, on rows in `default_sort` order.
-    async fn list_query(&self, path: &str, fields: rest::Fields, q: &Query, m: Method, default_sort: Option<&str>) -> Result<Value, Fault> {
+    /// With `event_attributes`, the rows are events completed with their extended
+    /// attributes ([`Rest::event_attributes`]) before the query runs here, or on the page.
+    async fn list_query(
+        &self,
+        path: &str,
+        fields: rest::Fields,
+        q: &Query,
+        m: Method,
+        default_sort: Option<&str>,
+        event_attributes: bool,
+    ) -> Result<Value, Fault> {
         let filter = match &q.filter {
             None => Some(None),
             Some(f) => rest::filter_to_wire(fields, f).map(Some),
@@ -615,6 +627,9 @@ impl Rest {
             let mut rows: Vec<Value> = self.list_all(path, "", m).await?.iter().map(|r| rest::from_wire(fields, r)).collect();
             if let Some(d) = default_sort {
                 rows.sort_by(|a, b| order(query::member(a, d), query::member(b, d), false));
+            }
+            if event_attributes {
+                self.event_attributes(&mut rows).await;
             }
             return Ok(local_query(rows, q));
         };
@@ -673,9 +688,39 @@ impl Rest {
             }
             page += 1;
         }
+        if event_attributes {
+            self.event_attributes(&mut results).await;
+        }
         let total = total.unwrap_or(offset + results.len() as u64);
         let remaining = total.saturating_sub(offset + results.len() as u64);
         Ok(j!({"results": results, "startingOffset": offset, "remainingCount": remaining}))
+    }
+
+    /// Completes events (contract form) with the members `AuditEventSummary` lacks, from
+    /// `GET /external/v1/audit-events/extended-attributes` ([`rest::EVENT_ATTRIBUTES`]), a
+    /// few hundred ids a request. A server that does not give them (an error, or other keys)
+    /// leaves the events as they are: the members are then missing (README).
+    async fn event_attributes(&self, events: &mut [Value]) {
+        for chunk in events.chunks_mut(ATTRIBUTE_IDS) {
+            let ids: Vec<String> = chunk.iter().filter_map(|e| e["id"].as_u64()).map(|id| format!("ids={id}")).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let Ok(a) = self.api(hyper::Method::GET, &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None).await else {
+                return;
+            };
+            let Some(infos) = a.ok().then(|| a.json().ok()).flatten().and_then(|v| v.as_array().cloned()) else {
+                return;
+            };
+            for info in infos {
+                let Some(event) = chunk.iter_mut().find(|e| e["id"] == info["id"]) else { continue };
+                for (key, member, ty) in rest::EVENT_ATTRIBUTES {
+                    if let Some(v) = info["event_data"].get(*key).and_then(Value::as_str) {
+                        event[*member] = ty.map_or_else(|| v.to_owned(), |ty| contract_id(ty, v)).into();
+                    }
+                }
+            }
+        }
     }
 
     async fn home_site_create(&self, base: &UserHomeSiteBase) -> Result<Value, Fault> {

@@ -341,6 +341,20 @@ pub const AUDIT_EVENT: &[Field] = &[
     f("module", &[("type", Const("Broker"))]),
 ];
 
+/// `AuditEventAttributeInfo.event_data` (`GET /external/v1/audit-events/extended-attributes`)
+/// ← the event members an `AuditEventSummary` has no field for: (key, member, id type).
+/// `UserDisplayName` is the acting administrator, as in Horizon Console's event texts; the
+/// others are hvapi's keys. The server writes them and the REST backend reads them.
+pub const EVENT_ATTRIBUTES: &[(&str, &str, Option<IdType>)] = &[
+    ("UserDisplayName", "admin", None),
+    ("SessionId", "session", Some(IdType::Session)),
+    ("UserHomeSiteId", "userHomeSite", Some(IdType::UserHomeSite)),
+    ("PodId", "pod", Some(IdType::Pod)),
+];
+
+/// The most event ids one request for extended attributes may name.
+pub const MAX_EVENT_ATTRIBUTE_IDS: usize = 1000;
+
 /// A wire object: its field tables, read in order.
 pub type Fields = &'static [&'static [Field]];
 

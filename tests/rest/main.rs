@@ -504,6 +504,21 @@ fn federation_lookups() {
     let now = t.ok("/external/v1/audit-events")[0]["time"].as_i64().unwrap();
     let f = enc(json!({"type": "Between", "name": "time", "fromValue": now - 60_000, "toValue": now + 60_000}));
     assert_eq!(t.ok(&format!("/external/v1/audit-events?filter={f}")).as_array().unwrap().len(), 3);
+    // What AuditEventSummary has no field for, as extended attributes; ids repeated or with
+    // commas; an id that names no event is left out.
+    let attrs = t.ok("/external/v1/audit-events/extended-attributes?ids=1&ids=2,99");
+    assert_eq!(
+        attrs,
+        json!([
+            {"id": 1, "event_data": {"UserDisplayName": "HVDEMO\\administrator", "SessionId": "pod-1-1-0000001", "PodId": "pod-1-1"}},
+            {"id": 2, "event_data": {"UserDisplayName": "HVDEMO\\administrator", "SessionId": "nope"}}
+        ])
+    );
+    for q in ["", "?ids=", "?ids=x", "?ids=1,,2", "?ids=-1"] {
+        assert_eq!(t.get(&format!("/external/v1/audit-events/extended-attributes{q}")).status, 400, "{q}");
+    }
+    let many: Vec<String> = (1..=1001).map(|i| format!("ids={i}")).collect();
+    assert_eq!(t.get(&format!("/external/v1/audit-events/extended-attributes?{}", many.join("&"))).status, 400, "at most 1000 ids");
 }
 
 #[test]
@@ -567,6 +582,7 @@ fn http_errors() {
     }
     assert_eq!(t.send_as(None, "POST", "/federation/v1/sites", None).status, 401, "authentication comes first");
     assert_eq!(t.get("/inventory/v1/sessions?page=1&page=2").status, 400);
+    assert_eq!(t.get("/inventory/v1/sessions?filter=a&filter=b").status, 400, "only array parameters repeat");
 }
 
 #[test]

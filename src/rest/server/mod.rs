@@ -267,9 +267,13 @@ where
     let _ = conn.await;
 }
 
-/// Parses a query string: `+` is a space, every name at most once.
+/// Query parameters that are arrays: given once per element (`ids=1&ids=2`, the OpenAPI
+/// default) or once with commas; a handler sees them joined with commas.
+const ARRAY_PARAMS: &[&str] = &["ids"];
+
+/// Parses a query string: `+` is a space, every name at most once (but [`ARRAY_PARAMS`]).
 fn parse_query(q: &str) -> Result<HashMap<String, String>, ApiError> {
-    let mut params = HashMap::new();
+    let mut params: HashMap<String, String> = HashMap::new();
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let decode = |s: &str| percent_decode_str(&s.replace('+', " ")).decode_utf8().map(|c| c.into_owned());
@@ -277,8 +281,15 @@ fn parse_query(q: &str) -> Result<HashMap<String, String>, ApiError> {
             (Ok(k), Ok(v)) => (k, v),
             _ => return Err(ApiError::new(http_error::BAD_REQUEST, "The query string is not valid UTF-8 once decoded.")),
         };
-        if params.insert(k.clone(), v).is_some() {
-            return Err(ApiError::new(http_error::BAD_REQUEST, format!("The query parameter {k} is given twice.")));
+        match params.get_mut(&k) {
+            Some(all) if ARRAY_PARAMS.contains(&k.as_str()) => {
+                all.push(',');
+                all.push_str(&v);
+            }
+            Some(_) => return Err(ApiError::new(http_error::BAD_REQUEST, format!("The query parameter {k} is given twice."))),
+            None => {
+                params.insert(k, v);
+            }
         }
     }
     Ok(params)
