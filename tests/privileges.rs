@@ -123,9 +123,7 @@ fn session_methods_by_scope() {
                 let f = fault(call(&c, method, remote));
                 let item = if f["type"] == "PartialFailureFault" { f["results"][0].clone() } else { f };
                 assert_eq!(item["type"], "InsufficientPermission", "{method} remote");
-                if !rest_backend() {
-                    assert_eq!(names(&item["privileges"]), vec![federated.to_string()], "{method} remote");
-                }
+                assert_eq!(names(&item["privileges"]), vec![federated.to_string()], "{method} remote");
             }
 
             // The federation privilege covers local and remote sessions.

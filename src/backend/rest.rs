@@ -591,7 +591,7 @@ impl Rest {
                         }
                         (Ok(_), Some(spec)) if !spec_ok => Some(rest::fault_of_item(spec, id, &privilege::rule(method).names())),
                         (Ok(_), Some(spec)) => match spec["details"].get(n) {
-                            Some(item) => item_outcome(item, id, method).err(),
+                            Some(item) => item_outcome(item, id, method).err().map(|f| remote_fault(f, method)),
                             None => Some(Fault::unexpected("the answer to a global-session action lacks an item")),
                         },
                     };
@@ -877,6 +877,17 @@ impl Rest {
             }
         }
         None
+    }
+}
+
+/// The fault of a remote session's item: a refusal names the federation's privileges only,
+/// the only ones that reach another pod's session (contract 5.1).
+fn remote_fault(f: Fault, m: Method) -> Fault {
+    match f {
+        Fault::InsufficientPermission { resource, access_group, message, .. } => {
+            Fault::InsufficientPermission { privileges: privilege::rule(m).federation.iter().map(|p| p.name()).collect(), resource, access_group, message }
+        }
+        f => f,
     }
 }
 
