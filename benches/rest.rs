@@ -4,7 +4,9 @@
 //! (a) `GET /inventory/v1/sessions?size=1000` (page 1, 1,000 `SessionInfo`s, ~330 KB);
 //! (b) `POST /inventory/v1/sessions/action/logoff?forced=true` with 1,000 ids per request
 //!     (distinct live sessions each time, so every item really logs off).
-//! It prints requests per second (and items per second for (b)).
+//! It prints requests per second (and items per second for (b)). Then (c): a Session_Query
+//! page and 1,000-id forced logoffs of local and of another pod's sessions made through the
+//! REST backend (an hvapi client on this server).
 //!
 //! Environment: `HVAPI_BENCH_QUICK=1` for a smoke run (fewer sessions and requests).
 
@@ -120,7 +122,8 @@ fn main() {
     println!("Session_Query limit 1000 through Client::call: {call_ms:.1} ms; mapping 1,000 rows to SessionInfo and writing them: {map_ms:.1} ms");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let server = runtime.block_on(Server::bind(client, Options { listen: "127.0.0.1:0".parse().unwrap(), log: false, ..Options::default() })).unwrap();
-    let addr = server.url().trim_start_matches("http://").trim_end_matches("/rest").to_owned();
+    let url = server.url().to_owned();
+    let addr = url.trim_start_matches("http://").trim_end_matches("/rest").to_owned();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let handle = runtime.spawn(server.run(async {
         let _ = stop_rx.await;
@@ -146,6 +149,31 @@ fn main() {
         let rps = drive(&addr, &token, conns, logoff_requests, make);
         println!("{:<62} {:>6} {:>12.1} {:>14.0}", "POST …/sessions/action/logoff?forced=true (1,000 ids each)", conns, rps, rps * 1000.0);
     }
+
+    // (c) The same through the REST backend: an hvapi client on this server, as a script
+    // pointed at a Connection Server would be. Local ids continue after (b)'s; the remote ones
+    // (pod-1-2) go through the lookup of their pod and the global-session endpoint.
+    let rest = Client::open(&json!({"backend": "rest", "url": url, "username": "administrator", "domain": "HVDEMO", "password": "any"})).expect("REST backend");
+    println!("\n{:<62} {:>12} {:>14}", "through the REST backend (Client, backend rest)", "ms/call", "items/s");
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(rest.call(hvapi::Method::SessionQuery, &json!({"limit": 1000})).unwrap());
+    }
+    let ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
+    println!("{:<62} {:>12.1} {:>14.0}", "Session_Query limit 1000", ms, 1000.0 / ms * 1000.0);
+    let batches = if quick { 2 } else { 20 };
+    let first_local = base.load(Ordering::SeqCst) * 1000 + 1;
+    for (what, pod, first) in [("local", "pod-1-1", first_local), ("remote (another pod's)", "pod-1-2", 1)] {
+        let t = Instant::now();
+        for b in 0..batches {
+            let start = first + b * 1000;
+            let ids: Vec<String> = (start..start + 1000).map(|i| format!("Session/{pod}-{i:07}")).collect();
+            rest.call(hvapi::Method::SessionLogoffSessionsForced, &json!({ "ids": ids })).expect("every item logged off");
+        }
+        let ms = t.elapsed().as_secs_f64() * 1000.0 / batches as f64;
+        println!("{:<62} {:>12.1} {:>14.0}", format!("LogoffSessionsForced, 1,000 {what} ids"), ms, 1000.0 / ms * 1000.0);
+    }
+    drop(rest);
     let _ = stop_tx.send(());
     let _ = runtime.block_on(handle);
 }

@@ -358,9 +358,11 @@ pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json,
     Ok(json(&page))
 }
 
-/// Sessions that can match `filter`, in store order, when an Equals on the user pins it down.
+/// Sessions that can match `filter`, in store order, when an Equals on the id or the user
+/// pins it down (alone, in an And, or in every branch of an Or).
 fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
     match filter {
+        Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } if member == "id" => Some(f.sessions.find(v).into_iter().collect()),
         Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } => {
             let user = match member.as_str() {
                 "namesData.userName" => {
@@ -376,6 +378,12 @@ fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
             Some(ixs)
         }
         Filter::And(fs) => fs.iter().find_map(|flt| candidates(f, flt)),
+        Filter::Or(fs) => {
+            let mut ixs = fs.iter().map(|flt| candidates(f, flt)).collect::<Option<Vec<_>>>()?.concat();
+            ixs.sort_unstable();
+            ixs.dedup();
+            Some(ixs)
+        }
         _ => None,
     }
 }
