@@ -561,3 +561,30 @@ fn events_without_extended_attributes_lack_only_those_members() {
     assert!(page["results"][0].get("admin").is_none() && page["results"][0].get("session").is_none());
     assert_eq!(fake.count("GET /rest/external/v1/audit-events/extended-attributes?ids=7"), 1, "{:?}", fake.log());
 }
+
+#[test]
+fn a_failed_lookup_of_other_pods_fails_only_those_items() {
+    // The local pod acts on the first id and does not have the second; listing the other
+    // pods' sessions then fails: that item is an UnexpectedFault saying so, the first stays a
+    // success, and nothing is sent to a pod.
+    let fake = Fake::start(|m, t, _| match (m, t.split('?').next().unwrap_or_default()) {
+        ("GET", "/rest/federation/v1/pods") => {
+            ok(json!([{"id": "p1", "name": "p1", "site_id": "s1", "local_pod": true}, {"id": "p2", "name": "p2", "site_id": "s1", "local_pod": false}]))
+        }
+        ("POST", "/rest/inventory/v1/sessions/action/disconnect") => ok(json!([
+            {"id": "a", "status_code": 200},
+            {"id": "b", "status_code": 404, "errors": [{"error_key": "hvapi.fault.entity_not_found", "error_message": "no b"}]}
+        ])),
+        ("GET", "/rest/inventory/v1/global-sessions") => {
+            Some((500, vec![], json!({"error_key": "x", "error_message": "the pod data is unavailable"}).to_string()))
+        }
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let f = assert_fault(c.call(Method::SessionDisconnectSessions, &json!({"ids": ["Session/a", "Session/b"]})), "PartialFailureFault", json!({}));
+    assert_eq!(f["results"][0], Value::Null);
+    assert_eq!(f["results"][1]["type"], "UnexpectedFault");
+    assert!(f["results"][1]["causeString"].as_str().unwrap().contains("the pod data is unavailable"), "{f}");
+    assert_eq!(fake.count("POST /rest/inventory/v1/global-sessions"), 0, "{:?}", fake.log());
+    assert_eq!(fake.count("GET /rest/inventory/v1/global-sessions?pod_id=p2&filter="), 1, "{:?}", fake.log());
+}
