@@ -81,6 +81,28 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EntityNotFound,*'
     }
 
+    It 'stops at Ctrl+C while a server does not answer, and the connection stays usable' {
+        $s = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin -TimeoutSeconds 60
+        # The server is frozen (SIGSTOP): connections are accepted, nothing is answered.
+        & kill -STOP $script:Sim.Process.Id
+        try {
+            $ps = [powershell]::Create()
+            $null = $ps.AddCommand('Import-Module').AddArgument($script:ModulePath).AddStatement()
+            $null = $ps.AddCommand('Get-HvSession').AddParameter('Server', $s)
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 500
+            $async.IsCompleted | Should -BeFalse -Because 'the call waits on the frozen server'
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'Ctrl+C does not wait for the 60 s timeout'
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        } finally {
+            & kill -CONT $script:Sim.Process.Id
+        }
+        @(Get-HvSession -Server $s) | Should -HaveCount 6
+    }
+
     It 'runs the home-site cmdlets over the wire' {
         $null = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin
         (Get-HvUserHomeSite -UserOrGroup 'CORP\Sales').SiteName | Should -Be 'New York'

@@ -6,7 +6,9 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Runtime.ExceptionServices;
 using System.Threading;
+using System.Threading.Tasks;
 using HvApi.Native;
 
 namespace HvApi;
@@ -17,14 +19,61 @@ internal delegate T AnswerReader<T>(ReadOnlySpan<byte> answer);
 internal sealed class HvConnection : IDisposable
 {
     static int openCount;
+    /// <summary>The running cmdlet's stop signal (StopProcessing: Ctrl+C), for calls made on
+    /// this thread (<see cref="StopOn"/>).</summary>
+    [ThreadStatic] static CancellationToken stopToken;
     readonly HvClientHandle handle;
+    /// <summary>Calls go over the network (the REST backend) and may take seconds.</summary>
+    readonly bool remote;
     int disposed;
 
     HvConnection(HvClientHandle handle, JsonElement description)
     {
         this.handle = handle;
         Description = description;
+        remote = description.ValueKind == JsonValueKind.Object && description.TryGetProperty("backend", out var b) && b.GetString() == "rest";
         Interlocked.Increment(ref openCount);
+    }
+
+    /// <summary>Until disposed, a call made on this thread that waits on the network stops
+    /// waiting when <paramref name="token"/> is cancelled, with a PipelineStoppedException:
+    /// Ctrl+C ends the cmdlet at once instead of after the server's answer or the timeout.
+    /// The abandoned call finishes on its own thread and frees its answer (a client it opened
+    /// is closed); the client stays usable (calls on one client may overlap).</summary>
+    public static IDisposable StopOn(CancellationToken token)
+    {
+        var previous = stopToken;
+        stopToken = token;
+        return new Restore(previous);
+    }
+
+    sealed class Restore(CancellationToken previous) : IDisposable
+    {
+        public void Dispose() => stopToken = previous;
+    }
+
+    /// <summary>Runs <paramref name="call"/>, on another thread when it may wait on the network
+    /// and the running cmdlet can be stopped (<see cref="StopOn"/>).</summary>
+    static T Stoppable<T>(bool network, Func<T> call)
+    {
+        var token = stopToken;
+        if (!network || !token.CanBeCanceled) return call();
+        var task = Task.Run(call);
+        try
+        {
+            task.Wait(token);
+        }
+        catch (OperationCanceledException)
+        {
+            // What the abandoned call opens is closed when it comes.
+            task.ContinueWith(t => (t.Result as IDisposable)?.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+        }
+        return task.Result;
     }
 
     /// <summary>How many clients this process has open (the tests' leak check).</summary>
@@ -39,6 +88,12 @@ internal sealed class HvConnection : IDisposable
     public static HvConnection Open(JsonNode config)
     {
         LoadLibrary();
+        // Opening the REST backend logs in over the network.
+        return Stoppable(config["backend"]?.GetValue<string>() == "rest", () => OpenNow(config));
+    }
+
+    static HvConnection OpenNow(JsonNode config)
+    {
         var status = NativeMethods.hv_client_open(Json.Utf8Z(config.ToJsonString()), out var client, out var outJson);
         try
         {
@@ -85,7 +140,10 @@ internal sealed class HvConnection : IDisposable
 
     /// <summary>The one call path: the answer is read straight from the library's UTF-8 text
     /// (no managed string copy) and freed, whatever happens.</summary>
-    public T Call<T>(string method, string requestJson, AnswerReader<T>? read = null)
+    public T Call<T>(string method, string requestJson, AnswerReader<T>? read = null) =>
+        Stoppable(remote, () => CallNow(method, requestJson, read));
+
+    T CallNow<T>(string method, string requestJson, AnswerReader<T>? read)
     {
         IntPtr outJson;
         HvStatus status;

@@ -8,6 +8,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading;
 
 namespace HvApi.Commands;
 
@@ -19,12 +20,17 @@ public abstract class HvCommand : PSCmdlet
     protected virtual void Process() { }
     protected virtual void End() { }
 
+    /// <summary>Cancelled by StopProcessing (Ctrl+C): a call waiting on a server stops waiting.</summary>
+    readonly CancellationTokenSource stop = new();
+
     protected sealed override void BeginProcessing() => Guard(Begin);
     protected sealed override void ProcessRecord() => Guard(Process);
     protected sealed override void EndProcessing() => Guard(End);
+    protected override void StopProcessing() => stop.Cancel();
 
     void Guard(Action step)
     {
+        using var stoppable = HvConnection.StopOn(stop.Token);
         try
         {
             step();
