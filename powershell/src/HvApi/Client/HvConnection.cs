@@ -141,7 +141,7 @@ internal sealed class HvConnection : IDisposable
     /// <summary>The one call path: the answer is read straight from the library's UTF-8 text
     /// (no managed string copy) and freed, whatever happens.</summary>
     public T Call<T>(string method, string requestJson, AnswerReader<T>? read = null) =>
-        Stoppable(remote, () => CallNow(method, requestJson, read));
+        remote ? Stoppable(true, () => CallNow(method, requestJson, read)) : CallNow(method, requestJson, read);
 
     T CallNow<T>(string method, string requestJson, AnswerReader<T>? read)
     {
