@@ -39,38 +39,11 @@ from ._library import (
     load_library,
 )
 from .client import Client, SessionService, UserHomeSiteService, connect, connect_rest
-from .errors import (
-    FAULT_CLASSES,
-    EntityNotFound,
-    HvClosedError,
-    HvError,
-    HvFault,
-    HvLibraryError,
-    HvLibraryNotFound,
-    HvProtocolError,
-    InsufficientPermission,
-    InvalidArgument,
-    InvalidCredentials,
-    InvalidRequest,
-    InvalidState,
-    InvalidType,
-    PartialFailureFault,
-    UnexpectedFault,
-    fault_from_json,
-)
-from .types import (
-    Event,
-    InventoryObject,
-    MessageType,
-    QueryPage,
-    SessionData,
-    SessionLocalReferenceData,
-    SessionLocalSummaryView,
-    SessionNamesData,
-    UserHomeSiteBase,
-    UserHomeSiteInfo,
-    parse_time,
-)
+# The errors and the result types are re-exported whole: their own ``__all__`` lists them once.
+from .errors import *  # noqa: F401,F403
+from .errors import __all__ as _errors_all
+from .types import *  # noqa: F401,F403
+from .types import __all__ as _types_all
 
 #: This package's version (the library's own is :func:`library_version`).
 __version__ = "0.1.0"
@@ -100,34 +73,5 @@ __all__ = [
     "find_library",
     "library_file_name",
     "load_library",
-    # errors
-    "HvError",
-    "HvLibraryError",
-    "HvLibraryNotFound",
-    "HvClosedError",
-    "HvProtocolError",
-    "HvFault",
-    "EntityNotFound",
-    "InsufficientPermission",
-    "InvalidArgument",
-    "InvalidType",
-    "InvalidState",
-    "InvalidRequest",
-    "PartialFailureFault",
-    "UnexpectedFault",
-    "InvalidCredentials",
-    "FAULT_CLASSES",
-    "fault_from_json",
-    # types
-    "SessionLocalSummaryView",
-    "SessionNamesData",
-    "SessionLocalReferenceData",
-    "SessionData",
-    "UserHomeSiteBase",
-    "UserHomeSiteInfo",
-    "Event",
-    "InventoryObject",
-    "QueryPage",
-    "MessageType",
-    "parse_time",
 ]
+__all__ += _errors_all + _types_all
