@@ -389,7 +389,7 @@ impl Rest {
         for page in 1.. {
             let sep = if query.is_empty() { "" } else { "&" };
             let (v, a) = self.call_json(hyper::Method::GET, &format!("{path}?{query}{sep}page={page}&size={PAGE}"), None, None, m).await?;
-            let got = v.as_array().cloned().unwrap_or_default();
+            let got = into_rows(v);
             let n = got.len();
             rows.extend(got);
             if !a.has_more || n == 0 {
@@ -401,7 +401,7 @@ impl Rest {
 
     /// Every row of an endpoint that takes no paging parameters.
     async fn list_unpaged(&self, path: &str, m: Method) -> Result<Vec<Value>, Fault> {
-        Ok(self.call_json(hyper::Method::GET, path, None, None, m).await?.0.as_array().cloned().unwrap_or_default())
+        Ok(into_rows(self.call_json(hyper::Method::GET, path, None, None, m).await?.0))
     }
 
     fn logout(&self) {
@@ -575,7 +575,7 @@ impl Rest {
             let answer = self.api(hyper::Method::POST, &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body)).await;
             // One BulkGlobalSessionActionResponseInfo per spec.
             let answers = match &answer {
-                Ok(a) if a.ok() => a.json().ok().and_then(|v| v.as_array().cloned()).filter(|v| v.len() == specs.len()),
+                Ok(a) if a.ok() => a.json().ok().map(into_rows).filter(|v| v.len() == specs.len()),
                 _ => None,
             };
             for (k, (_, items)) in specs.iter().enumerate() {
@@ -660,7 +660,7 @@ impl Rest {
                 return Err(http_fault(&a, None, m));
             }
             total = a.total.or(total);
-            let rows = a.json()?.as_array().cloned().unwrap_or_default();
+            let rows = into_rows(a.json()?);
             let n = rows.len();
             for r in rows.into_iter().skip(skip) {
                 if results.len() as u64 >= limit {
@@ -709,7 +709,7 @@ impl Rest {
             let Ok(a) = self.api(hyper::Method::GET, &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None).await else {
                 return;
             };
-            let Some(infos) = a.ok().then(|| a.json().ok()).flatten().and_then(|v| v.as_array().cloned()) else {
+            let Some(infos) = a.ok().then(|| a.json().ok()).flatten().map(into_rows) else {
                 return;
             };
             for info in infos {
@@ -877,6 +877,14 @@ impl Rest {
             }
         }
         None
+    }
+}
+
+/// The elements of a JSON array answer, taken (not copied); anything else has none.
+fn into_rows(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(rows) => rows,
+        _ => Vec::new(),
     }
 }
 
