@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-The PowerShell quick start of README.md, run against the embedded demo federation.
+The PowerShell quick start of README.md, run against the embedded demo federation, then the
+same cmdlets through the REST backend against `hvapi serve`.
 Run by scripts/demo.sh after the module is built (powershell/build.sh).
 #>
 param([string] $ModulePath = (Join-Path $PSScriptRoot 'out/HvApi'))
@@ -39,3 +40,26 @@ Step 'Get-HvEvent | Group-Object Type'
 Get-HvEvent | Group-Object Type | Format-Table Count, Name -AutoSize | Out-Host
 
 Disconnect-HvServer
+
+# The same cmdlets against a Connection Server's REST API: here `hvapi serve`, the simulator
+# speaking that API over loopback, as a lab-less stand-in for https://cs1.corp.example.
+$program = Join-Path $PSScriptRoot '../target/release/hvapi'
+$info = [System.Diagnostics.ProcessStartInfo]::new($program)
+foreach ($a in 'serve', '--demo', '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
+$info.RedirectStandardOutput = $true
+$server = [System.Diagnostics.Process]::Start($info)
+try {
+    $url = $server.StandardOutput.ReadLine()
+    Step "Connect-HvServer -Server $url -Credential HVDEMO\administrator   (the REST backend)"
+    $cred = [pscredential]::new('HVDEMO\administrator', (ConvertTo-SecureString 'any' -AsPlainText -Force))
+    Connect-HvServer -Server $url -Credential $cred | Format-Table | Out-Host
+    Write-Host "$(@(Get-HvSession).Count) sessions on the local pod"
+
+    Step "Disconnect-HvSession -Id Session/pod-1-2-0000001, Session/pod-2-1-0000002   (other pods' sessions: through the global-session endpoints)"
+    Disconnect-HvSession -Id Session/pod-1-2-0000001, Session/pod-2-1-0000002 -Confirm:$false
+    Get-HvEvent | ForEach-Object { Write-Host ("{0}`n    by {1} on {2}" -f $_.Type, $_.Admin, $_.Session) }
+    Disconnect-HvServer
+} finally {
+    $server.Kill()
+    $server.WaitForExit()
+}
