@@ -195,6 +195,17 @@ fn events_oldest_first_and_filtered() {
     assert_eq!(ids(&of_locked), ["2"]);
     let by_admin = call(&c, "Event_Query", json!({"filter": eq("admin", json!("CORP\\administrator")), "sortBy": "session", "sortDescending": true})).unwrap();
     assert_eq!(ids(&by_admin), ["3", "2", "1"]);
+    // Ids (served by the log's order, not a scan): an Or of them, in id order; no such id.
+    let some = call(
+        &c,
+        "Event_Query",
+        json!({"filter": {"type": "Or", "filters": [eq("id", json!(3)), eq("id", json!(1)), eq("id", json!(99)), eq("id", json!(3.0))]}}),
+    )
+    .unwrap();
+    assert_eq!((ids(&some), &some["remainingCount"]), (vec!["1".to_owned(), "3".to_owned()], &json!(0)));
+    for none in [json!(2.5), json!(0), json!("2")] {
+        assert_eq!(ids(&call(&c, "Event_Query", json!({ "filter": eq("id", none.clone()) })).unwrap()), Vec::<String>::new(), "{none}");
+    }
     let newest = call(&c, "Event_Query", json!({"sortBy": "id", "sortDescending": true, "limit": 1})).unwrap();
     assert_eq!(newest["results"][0]["type"], "ADMIN_DESKTOP_SESSION_DISCONNECTED");
     assert_eq!(newest["remainingCount"], 2);

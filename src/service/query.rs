@@ -201,6 +201,24 @@ fn in_range(have: &Value, from: &Value, to: &Value) -> bool {
     }
 }
 
+/// The rows that can match `filter`, by index and in store order, when `leaf` pins one of
+/// its comparisons to a few rows (an Equals on an indexed member): that comparison alone, the
+/// first pinned one of an And, or every branch of an Or (their union). `None`: scan every row.
+/// A superset only: the query still runs the whole filter over these rows.
+pub fn pinned(filter: &Filter, leaf: &dyn Fn(&Filter) -> Option<Vec<Ix>>) -> Option<Vec<Ix>> {
+    match filter {
+        Filter::And(fs) => fs.iter().find_map(|f| pinned(f, leaf)),
+        Filter::Or(fs) => {
+            let mut ixs = fs.iter().map(|f| pinned(f, leaf)).collect::<Option<Vec<_>>>()?.concat();
+            ixs.sort_unstable();
+            ixs.dedup();
+            Some(ixs)
+        }
+        Filter::Not(_) | Filter::Between { .. } => None,
+        Filter::Compare { .. } => leaf(filter),
+    }
+}
+
 impl Filter {
     /// Does the JSON row pass? The reference semantics: an array member passes a comparison
     /// when any element does; a missing member passes only NotEquals. Queries use the typed

@@ -359,31 +359,22 @@ pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json,
 }
 
 /// Sessions that can match `filter`, in store order, when an Equals on the id or the user
-/// pins it down (alone, in an And, or in every branch of an Or).
+/// pins it down ([`query::pinned`]).
 fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
-    match filter {
-        Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } if member == "id" => Some(f.sessions.find(v).into_iter().collect()),
-        Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } => {
-            let user = match member.as_str() {
-                "namesData.userName" => {
-                    let (domain, name) = v.split_once('\\')?;
-                    f.by_name.get(&Federation::user_name_key(domain, name)).copied()
-                }
-                "referenceData.user" => f.users_and_groups.find(v),
-                _ => return None,
-            };
-            // A user's list is in no particular order; rows come in store order.
-            let mut ixs = user.map(|u| f.users_and_groups.get(u).sessions.clone()).unwrap_or_default();
-            ixs.sort_unstable();
-            Some(ixs)
-        }
-        Filter::And(fs) => fs.iter().find_map(|flt| candidates(f, flt)),
-        Filter::Or(fs) => {
-            let mut ixs = fs.iter().map(|flt| candidates(f, flt)).collect::<Option<Vec<_>>>()?.concat();
-            ixs.sort_unstable();
-            ixs.dedup();
-            Some(ixs)
-        }
-        _ => None,
-    }
+    query::pinned(filter, &|leaf| {
+        let Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } = leaf else { return None };
+        let user = match member.as_str() {
+            "id" => return Some(f.sessions.find(v).into_iter().collect()),
+            "namesData.userName" => {
+                let (domain, name) = v.split_once('\\')?;
+                f.by_name.get(&Federation::user_name_key(domain, name)).copied()
+            }
+            "referenceData.user" => f.users_and_groups.find(v),
+            _ => return None,
+        };
+        // A user's list is in no particular order; rows come in store order.
+        let mut ixs = user.map(|u| f.users_and_groups.get(u).sessions.clone()).unwrap_or_default();
+        ixs.sort_unstable();
+        Some(ixs)
+    })
 }
