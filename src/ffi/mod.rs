@@ -1,7 +1,7 @@
-//! The C boundary. Every export does the same five things through [`guard`]: check pointers,
+//! The C boundary. Every export does the same five things through `guard`: check pointers,
 //! decode UTF-8, parse the JSON request into the method's request type (unknown keys refused),
 //! run the handler inside `catch_unwind`, and write exactly one JSON document. Each method
-//! export is one line over [`method_call`]. Nothing below this module sees a pointer.
+//! export is one line over `method_call`. Nothing below this module sees a pointer.
 
 use crate::client::Client;
 use crate::fault::{Fault, HvStatus};

@@ -545,7 +545,7 @@ pub struct EventRecord {
 }
 
 /// An event's message. The commonest event — a session operation that succeeded on a local
-/// session — keeps only its verb; its text ("<admin> <verb> session <session> of <user>.") is
+/// session — keeps only its verb; its text (`"<admin> <verb> session <session> of <user>."`) is
 /// written when the event is read, from the event's own admin, session and user.
 #[derive(Debug)]
 pub enum EventMessage {
