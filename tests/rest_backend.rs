@@ -588,3 +588,31 @@ fn a_failed_lookup_of_other_pods_fails_only_those_items() {
     assert_eq!(fake.count("POST /rest/inventory/v1/global-sessions"), 0, "{:?}", fake.log());
     assert_eq!(fake.count("GET /rest/inventory/v1/global-sessions?pod_id=p2&filter="), 1, "{:?}", fake.log());
 }
+
+#[test]
+fn inventory_queries_send_the_filter_the_endpoint_applies() {
+    // A directory too large to list: the name (or id) comparison goes to the server, and the
+    // whole contract filter still runs on what comes back (here the server matched broadly).
+    let fake = Fake::start(|m, t, _| match t.split('?').next() {
+        Some("/rest/external/v1/ad-users-or-groups") => ok(json!([
+            {"id": "alice", "name": "alice", "login_name": "alice", "domain": "CORP", "group": false, "display_name": "CORP\\alice"},
+            {"id": "alice2", "name": "Alice", "login_name": "Alice", "domain": "LAB", "group": false, "display_name": "LAB\\Alice"}
+        ])),
+        _ => auth(m, t).unwrap_or(Some((404, vec![], "{}".into()))),
+    });
+    let c = Client::open(&rest_config(&fake.url, "a", "CORP", "pw")).unwrap();
+    let and = json!({"type": "And", "filters": [
+        {"type": "StartsWith", "memberName": "domain", "value": "corp"},
+        {"type": "StartsWith", "memberName": "name", "value": "ali"}
+    ]});
+    let page = c.call(Method::InventoryQuery, &json!({"entityType": "UserOrGroup", "filter": and})).unwrap();
+    assert_eq!(page["results"], json!([{"id": "UserOrGroup/alice", "name": "alice", "domain": "CORP", "group": false}]));
+    let sent = fake.log().into_iter().find(|l| l.starts_with("GET /rest/external/v1/ad-users-or-groups")).unwrap();
+    let wire = json!({"type": "StartsWith", "name": "name", "value": "ali"}).to_string();
+    assert!(sent.contains(&format!("filter={}", percent_encoding::utf8_percent_encode(&wire, percent_encoding::NON_ALPHANUMERIC))), "{sent}");
+    // A filter the endpoint cannot apply (an Or, a NotEquals) fetches every row.
+    let or = json!({"type": "NotEquals", "memberName": "name", "value": "x"});
+    c.call(Method::InventoryQuery, &json!({"entityType": "UserOrGroup", "filter": or})).unwrap();
+    let last = fake.log().into_iter().filter(|l| l.starts_with("GET /rest/external/v1/ad-users-or-groups")).last().unwrap();
+    assert!(!last.contains("filter="), "{last}");
+}

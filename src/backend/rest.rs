@@ -21,7 +21,7 @@ use crate::model::objects::UserHomeSiteBase;
 use crate::model::reader::Obj;
 use crate::rest::{self, contract_id, wire_id};
 use crate::service::privilege;
-use crate::service::query::{self, Query};
+use crate::service::query::{self, Compare, Filter, Query};
 use crate::service::request::{EntitlementKind, SessionOp};
 use crate::service::{json, Json, Method, Request};
 use hyper::body::HttpBody;
@@ -442,7 +442,7 @@ impl Rest {
             Request::HomeSiteList { user_or_group } => self.home_site_list(user_or_group).await,
             Request::HomeSiteResolve { user, entitlement, kind } => self.resolve(user, entitlement, *kind).await,
             Request::InventoryQuery { entity_type, query } => {
-                let rows = self.inventory(entity_type).await?;
+                let rows = self.inventory(entity_type, query.filter.as_ref()).await?;
                 Ok(local_query(rows, query))
             }
             // Oldest first (by id), as the contract lists events.
@@ -820,9 +820,13 @@ impl Rest {
     }
 
     /// The inventory rows of an entity type, in the contract's form (README: what the API
-    /// does not carry).
-    async fn inventory(&self, entity_type: &str) -> Result<Vec<Value>, Fault> {
+    /// does not carry). Where the endpoint filters, the part of `filter` it can apply is
+    /// sent along ([`pushdown`]): all the rows that can match, not every row.
+    async fn inventory(&self, entity_type: &str, filter: Option<&Filter>) -> Result<Vec<Value>, Fault> {
         let m = Method::InventoryQuery;
+        let narrowed = |fields: rest::Fields| {
+            filter.and_then(|f| pushdown(fields, f, NAMED_FILTERS)).map_or_else(String::new, |w| format!("filter={}", enc(&w.to_string())))
+        };
         let keep = |row: Value, keys: &[&str]| -> Value {
             let mut o = Map::new();
             for k in keys {
@@ -834,20 +838,19 @@ impl Rest {
         };
         Ok(match entity_type {
             "UserOrGroup" => {
-                let rows: Vec<Value> =
-                    self.list_all("/external/v1/ad-users-or-groups", "", m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
+                let rows: Vec<Value> = self.list_all(AD, &narrowed(rest::AD_SUMMARY), m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
                 rows.into_iter().map(|r| keep(r, &["id", "name", "domain", "group"])).collect()
             }
             "Site" => self.list_unpaged("/federation/v1/sites", m).await?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
             "Pod" => self.list_unpaged("/federation/v1/pods", m).await?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),
             "GlobalEntitlement" => self
-                .list_all("/inventory/v1/global-desktop-entitlements", "", m)
+                .list_all(GDE, &narrowed(rest::GDE_SUMMARY), m)
                 .await?
                 .iter()
                 .map(|r| keep(rest::from_wire(rest::GDE_SUMMARY, r), &["id", "name"]))
                 .collect(),
             "GlobalApplicationEntitlement" => self
-                .list_all("/inventory/v1/global-application-entitlements", "", m)
+                .list_all(GAE, &narrowed(rest::GAE_SUMMARY), m)
                 .await?
                 .iter()
                 .map(|r| keep(rest::from_wire(rest::GAE_SUMMARY, r), &["id", "name"]))
@@ -877,6 +880,22 @@ impl Rest {
             }
         }
         None
+    }
+}
+
+/// The comparisons the AD and entitlement lists apply (the API's "Supported Filters" on
+/// `id` and `name`).
+const NAMED_FILTERS: &[(&str, &[Compare])] = &[("id", &[Compare::Equals]), ("name", &[Compare::Equals, Compare::StartsWith, Compare::Contains])];
+
+/// A comparison of `filter` that a list endpoint applies (one of `supported`), alone or in a
+/// top-level And: its wire filter. Sent along, it narrows what is fetched; the whole filter
+/// still runs on the rows here, so a server that matches more broadly (e.g. Equals without
+/// regard to case) changes nothing.
+fn pushdown(fields: rest::Fields, filter: &Filter, supported: &[(&str, &[Compare])]) -> Option<Value> {
+    match filter {
+        Filter::And(fs) => fs.iter().find_map(|f| pushdown(fields, f, supported)),
+        Filter::Compare { op, member, .. } if supported.iter().any(|(m, ops)| m == member && ops.contains(op)) => rest::filter_to_wire(fields, filter),
+        _ => None,
     }
 }
 
