@@ -800,6 +800,26 @@ fn a_partial_failure_lines_results_up_with_the_inputs() {
     assert_eq!((f["resultCount"].clone(), f["successCount"].clone()), (json!(4), json!(1)));
 }
 
+/// Contract 2: duplicates are processed index by index — remote ones too. (Through the REST
+/// backend the events come local items first, so their order is not compared: README.)
+#[test]
+fn repeated_remote_ids_are_processed_in_turn() {
+    let client = world().open();
+    let ids = ["Session/remote", "Session/remote", "Session/remote-locked", "Session/remote-locked", "Session/ic1", "Session/ic1"];
+    let f = fault(call(&client, "Session_LogoffSessions", json!({ "ids": ids })));
+    let types: Vec<Option<&str>> = f["results"].as_array().unwrap().iter().map(|r| r["type"].as_str()).collect();
+    // The first ends the session, so the repeat finds nothing; the locked one is refused twice.
+    assert_eq!(types, [None, Some("EntityNotFound"), Some("InvalidState"), Some("InvalidState"), None, Some("EntityNotFound")]);
+    let mut events = event_types(&client);
+    events.sort();
+    let sent = "VLSI_FEDERATED_DESKTOP_SESSION_LOGOFF_REQUEST_SENT";
+    assert_eq!(events, ["ADMIN_DESKTOP_SESSION_LOGOFF", "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED", "ADMIN_DESKTOP_SESSION_LOGOFF_FAILED", sent, sent, sent]);
+    // An operation that keeps the session: the repeat is the remote pod's verdict again.
+    let f = fault(call(&client, "Session_DisconnectSessions", json!({"ids": ["Session/remote-locked", "Session/remote-locked"]})));
+    assert_eq!((&f["results"][0], f["results"][1]["type"].as_str()), (&Value::Null, Some("InvalidState")));
+    assert_eq!(event_types(&client).iter().filter(|t| t.ends_with("DISCONNECT_REQUEST_SENT")).count(), 2);
+}
+
 #[test]
 fn summary_view_has_the_view_api_fields() {
     let client = world().open();

@@ -465,10 +465,7 @@ impl Rest {
     /// does not find that are another pod's sessions then go to the global-session endpoint
     /// with their pod (contract 5.2: a request to the session's pod).
     async fn sessions(&self, method: Method, op: &SessionOp, ids: &[String], batch: bool) -> Result<Value, Fault> {
-        let wire: Vec<&str> = ids.iter().map(|i| wire_id(i)).collect();
-        let (path, body) = session_action(op, j!(wire), false);
-        let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, ids.len(), method).await?;
-        let mut results: Vec<Option<Fault>> = items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect();
+        let mut results = self.local_items(method, op, ids.iter()).await?;
         let missing: Vec<usize> = (0..ids.len()).filter(|&i| matches!(results[i], Some(Fault::EntityNotFound { .. }))).collect();
         // Without CPA every session is the local pod's.
         if !missing.is_empty() && self.local_pod.is_some() {
@@ -485,6 +482,20 @@ impl Rest {
         } else {
             Err(Fault::PartialFailure { results })
         }
+    }
+
+    /// The outcome of each of `ids` at the local pod's action endpoint (one request); a
+    /// fault about the whole request is the error.
+    async fn local_items<'a>(
+        &self,
+        method: Method,
+        op: &SessionOp,
+        ids: impl ExactSizeIterator<Item = &'a String> + Clone,
+    ) -> Result<Vec<Option<Fault>>, Fault> {
+        let wire: Vec<&str> = ids.clone().map(|i| wire_id(i)).collect();
+        let (path, body) = session_action(op, j!(wire), false);
+        let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, wire.len(), method).await?;
+        Ok(items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect())
     }
 
     /// The items of `ids` at `missing`, which the local pod did not find, sent through the
@@ -549,21 +560,42 @@ impl Rest {
     /// The items at `placed` (index into `ids`, the pod to ask) through the global-session
     /// endpoint: one request per round, one `GlobalSessionActionSpec` per pod, pods and ids
     /// in input order. The API wants each id once per request, so the n-th repeat of an id
-    /// goes in the n-th round: duplicates are processed in turn, as the contract does.
+    /// goes in the n-th round: duplicates are processed in turn, as the contract does. A
+    /// repeat whose session the previous one ended (a logoff, reset or restart that
+    /// succeeded) is an id no pod has by then: it goes to the local pod, which answers and
+    /// records it as the contract does (not found, the `_FAILED` event).
     async fn send_global(&self, method: Method, op: &SessionOp, ids: &[String], placed: &[(usize, &str)], results: &mut [Option<Fault>]) {
-        let mut rounds: Vec<Vec<(usize, &str)>> = Vec::new();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        // Per round: (item, its pod, the item of the id's previous occurrence).
+        let mut rounds: Vec<Vec<(usize, &str, Option<usize>)>> = Vec::new();
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
         for &(i, pod) in placed {
-            let n = seen.entry(wire_id(&ids[i])).or_default();
-            if rounds.len() <= *n {
+            let (n, prev) = match seen.get(wire_id(&ids[i])) {
+                Some(&(n, prev)) => (n, Some(prev)),
+                None => (0, None),
+            };
+            seen.insert(wire_id(&ids[i]), (n + 1, i));
+            if rounds.len() <= n {
                 rounds.push(Vec::new());
             }
-            rounds[*n].push((i, pod));
-            *n += 1;
+            rounds[n].push((i, pod, prev));
         }
+        let ends = matches!(op, SessionOp::Logoff { .. } | SessionOp::Reset | SessionOp::Restart);
         for round in rounds {
+            let (gone, round): (Vec<_>, Vec<_>) = round.into_iter().partition(|&(_, _, prev)| ends && prev.is_some_and(|p| results[p].is_none()));
+            if !gone.is_empty() {
+                let outcomes = self.local_items(method, op, gone.iter().map(|&(i, _, _)| &ids[i])).await;
+                for (k, &(i, _, _)) in gone.iter().enumerate() {
+                    results[i] = match &outcomes {
+                        Ok(o) => o[k].clone(),
+                        Err(f) => Some(f.clone()),
+                    };
+                }
+            }
+            if round.is_empty() {
+                continue;
+            }
             let mut specs: Vec<(&str, Vec<usize>)> = Vec::new();
-            for (i, pod) in round {
+            for (i, pod, _) in round {
                 match specs.iter_mut().find(|(p, _)| *p == pod) {
                     Some((_, items)) => items.push(i),
                     None => specs.push((pod, vec![i])),
