@@ -9,7 +9,7 @@
 //!   `pod-1-1-0000001`); the field says which type it is ([`Conv::Id`]).
 //! - faults ↔ HTTP statuses and `error_key`s: [`FAULT_HTTP`], one row per fault type, read
 //!   back by [`fault_from_http`] (by key, else by status).
-//! - fields: one table per wire object ([`SESSION_V1`], [`HOME_SITE_V1`], …), each row a wire
+//! - fields: one table per wire object ([`SESSION`], [`HOME_SITE_V1`], …), each row a wire
 //!   name, the contract member(s) it comes from and how the value is converted.
 //! - lists: `page`/`size`/`filter`/`sort_by`/`order_by` → the contract's query ([`ListParams`]).
 
@@ -210,11 +210,11 @@ const DESKTOP_SOURCES: &[(&str, &str)] = &[
     ("RDS", "RDS"),
 ];
 
-/// `SessionInfo` (`/inventory/v1/sessions`) ← `SessionLocalSummaryView`.
-pub const SESSION_V1: &[Field] = &[
+/// The fields every session object has (`SessionInfo`, `SessionInfoV7`, `GlobalSessionInfo`)
+/// ← `SessionLocalSummaryView`.
+pub const SESSION: &[Field] = &[
     f("id", &[("id", Id(IdType::Session))]),
     f("user_id", &[("referenceData.user", Id(IdType::UserOrGroup))]),
-    f("access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))]),
     f("desktop_pool_id", &[("referenceData.desktop", Id(IdType::Desktop))]),
     f("farm_id", &[("referenceData.farm", Id(IdType::Farm))]),
     f("machine_id", &[("referenceData.machine", Id(IdType::Machine))]),
@@ -234,47 +234,34 @@ pub const SESSION_V1: &[Field] = &[
     f("client_data.type", &[("namesData.clientType", Enum(CLIENT_TYPES, "OTHER"))]),
 ];
 
-/// `SessionInfoV7` (`/inventory/v7/sessions`): every `SessionInfo` field and these.
+/// `SessionInfo` (`/inventory/v1/sessions`): every session field and this.
+pub const SESSION_V1_EXTRA: &[Field] = &[f("access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))])];
+
+/// The desktop pool or farm of a session (`SessionInfoV7`, `GlobalSessionInfo`).
+pub const SESSION_POOL_OR_FARM: &[Field] = &[
+    f("desktop_pool_or_farm_name", &[("namesData.desktopName", Plain), ("namesData.farmName", Plain)]),
+    f("desktop_pool_or_farm_type", &[("namesData.desktopType", Plain), ("namesData.farmName", Const("RDS"))]),
+    f("desktop_pool_or_farm_source", &[("namesData.desktopSource", Enum(DESKTOP_SOURCES, "UNKNOWN")), ("namesData.farmName", Const("RDS"))]),
+];
+
+/// `SessionInfoV7` (`/inventory/v7/sessions`): every `SessionInfo` field, the pool or farm,
+/// and these.
 pub const SESSION_V7_EXTRA: &[Field] = &[
     f("user_name", &[("namesData.userName", Plain)]),
     f("groups", &[("referenceData.groups", Id(IdType::UserOrGroup))]),
     f("machine_or_rds_server_name", &[("namesData.machineOrRDSServerName", Plain)]),
     f("machine_or_rds_server_dns", &[("namesData.machineOrRDSServerDNS", Plain)]),
-    f("desktop_pool_or_farm_name", &[("namesData.desktopName", Plain), ("namesData.farmName", Plain)]),
-    f("desktop_pool_or_farm_type", &[("namesData.desktopType", Plain), ("namesData.farmName", Const("RDS"))]),
-    f("desktop_pool_or_farm_source", &[("namesData.desktopSource", Enum(DESKTOP_SOURCES, "UNKNOWN")), ("namesData.farmName", Const("RDS"))]),
 ];
 
-/// `GlobalSessionInfo` (`/inventory/v1/global-sessions`) ← `SessionLocalSummaryView` joined
-/// with the inventory's row of its pod (`pod`; choose pods with the query parameters).
-pub const GLOBAL_SESSION: &[Field] = &[
-    f("id", &[("id", Id(IdType::Session))]),
-    f("user_id", &[("referenceData.user", Id(IdType::UserOrGroup))]),
+/// `GlobalSessionInfo` (`/inventory/v1/global-sessions`): every session field, the pool or
+/// farm, and these, read from the `SessionLocalSummaryView` joined with the inventory's row
+/// of its pod (`pod`; choose pods with the query parameters).
+pub const GLOBAL_SESSION_EXTRA: &[Field] = &[
     joined("pod_id", &[("pod.id", Id(IdType::Pod))]),
     joined("brokering_pod_id", &[("pod.id", Id(IdType::Pod))]),
     joined("site_id", &[("pod.site", Id(IdType::Site))]),
     f("local_access_group_id", &[("referenceData.accessGroup", Id(IdType::AccessGroup))]),
-    f("desktop_pool_id", &[("referenceData.desktop", Id(IdType::Desktop))]),
-    f("farm_id", &[("referenceData.farm", Id(IdType::Farm))]),
-    f("machine_id", &[("referenceData.machine", Id(IdType::Machine))]),
-    f("rds_server_id", &[("referenceData.rdsServer", Id(IdType::RDSServer))]),
-    f("session_type", &[("sessionData.sessionType", Plain)]),
-    f("session_protocol", &[("sessionData.sessionProtocol", Plain)]),
-    f("session_state", &[("sessionData.sessionState", Plain)]),
-    f("start_time", &[("sessionData.startTime", Time)]),
-    f("disconnected_time", &[("sessionData.disconnectTime", Time)]),
-    f("last_session_duration_ms", &[("sessionData.lastSessionDurationMS", Plain)]),
-    f("brokered_remotely", &[("sessionData.brokeredRemotely", Plain)]),
-    f("resourced_remotely", &[("sessionData.resourcedRemotely", Plain)]),
-    f("idle_duration", &[("sessionData.idleDuration", Plain)]),
-    f("application_names", &[("namesData.applicationNames", Plain)]),
-    f("desktop_pool_or_farm_name", &[("namesData.desktopName", Plain), ("namesData.farmName", Plain)]),
-    f("desktop_pool_or_farm_type", &[("namesData.desktopType", Plain), ("namesData.farmName", Const("RDS"))]),
-    f("desktop_pool_or_farm_source", &[("namesData.desktopSource", Enum(DESKTOP_SOURCES, "UNKNOWN")), ("namesData.farmName", Const("RDS"))]),
     f("machine_or_rds_server_dns_name", &[("namesData.machineOrRDSServerDNS", Plain)]),
-    f("client_data.name", &[("namesData.clientName", Plain)]),
-    f("client_data.address", &[("namesData.clientAddress", Plain)]),
-    f("client_data.type", &[("namesData.clientType", Enum(CLIENT_TYPES, "OTHER"))]),
 ];
 
 /// `HomeSiteInfo` (`/federation/v1/home-sites`) ← `UserHomeSiteInfo`.
@@ -358,9 +345,9 @@ pub const MAX_EVENT_ATTRIBUTE_IDS: usize = 1000;
 /// A wire object: its field tables, read in order.
 pub type Fields = &'static [&'static [Field]];
 
-pub const SESSIONS_V1: Fields = &[SESSION_V1];
-pub const SESSIONS_V7: Fields = &[SESSION_V1, SESSION_V7_EXTRA];
-pub const GLOBAL_SESSIONS: Fields = &[GLOBAL_SESSION];
+pub const SESSIONS_V1: Fields = &[SESSION, SESSION_V1_EXTRA];
+pub const SESSIONS_V7: Fields = &[SESSION, SESSION_V1_EXTRA, SESSION_V7_EXTRA, SESSION_POOL_OR_FARM];
+pub const GLOBAL_SESSIONS: Fields = &[SESSION, GLOBAL_SESSION_EXTRA, SESSION_POOL_OR_FARM];
 pub const HOME_SITES_V1: Fields = &[HOME_SITE_V1];
 pub const HOME_SITES_V2: Fields = &[HOME_SITE_V1, HOME_SITE_V2_EXTRA];
 pub const SITES: Fields = &[SITE];
