@@ -804,19 +804,8 @@ impl Rest {
     /// Resolve from the resolve action: the resolved configuration first, then the conflicts
     /// in the server's order; `null` when nothing resolves.
     async fn resolve(&self, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Value, Fault> {
-        let method = match kind {
-            EntitlementKind::Desktop => Method::UserHomeSiteResolve,
-            EntitlementKind::Application => Method::UserHomeSiteResolveForGae,
-        };
-        let (ent_key, member) = match kind {
-            EntitlementKind::Desktop => ("global_desktop_entitlement_id", "globalEntitlement"),
-            EntitlementKind::Application => ("global_application_entitlement_id", "globalApplicationEntitlement"),
-        };
+        let (method, ent_key, member, ent_path) = (kind.resolve_method(), kind.wire_key(), kind.key(), kind.path());
         let body = j!({"user_id": wire_id(user), ent_key: wire_id(entitlement)});
-        let ent_path = match kind {
-            EntitlementKind::Desktop => GDE,
-            EntitlementKind::Application => GAE,
-        };
         let (v, _) = match self.call_json(hyper::Method::POST, "/federation/v2/home-sites/action/resolve", Some(&body), None, method).await {
             Ok(v) => v,
             Err(Fault::EntityNotFound { message, .. }) => {
@@ -875,18 +864,11 @@ impl Rest {
             }
             "Site" => self.list_unpaged("/federation/v1/sites", m).await?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
             "Pod" => self.list_unpaged("/federation/v1/pods", m).await?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),
-            "GlobalEntitlement" => self
-                .list_all(GDE, &narrowed(rest::GDE_SUMMARY), m)
-                .await?
-                .iter()
-                .map(|r| keep(rest::from_wire(rest::GDE_SUMMARY, r), &["id", "name"]))
-                .collect(),
-            "GlobalApplicationEntitlement" => self
-                .list_all(GAE, &narrowed(rest::GAE_SUMMARY), m)
-                .await?
-                .iter()
-                .map(|r| keep(rest::from_wire(rest::GAE_SUMMARY, r), &["id", "name"]))
-                .collect(),
+            "GlobalEntitlement" | "GlobalApplicationEntitlement" => {
+                let kind = if entity_type == "GlobalEntitlement" { EntitlementKind::Desktop } else { EntitlementKind::Application };
+                let fields = kind.fields(false);
+                self.list_all(kind.path(), &narrowed(fields), m).await?.iter().map(|r| keep(rest::from_wire(fields, r), &["id", "name"])).collect()
+            }
             other => {
                 return Err(Fault::invalid_argument(
                     "entityType",
@@ -899,8 +881,8 @@ impl Rest {
 
 const AD: &str = "/external/v1/ad-users-or-groups";
 const SITES: &str = "/federation/v1/sites";
-const GDE: &str = "/inventory/v1/global-desktop-entitlements";
-const GAE: &str = "/inventory/v1/global-application-entitlements";
+const GDE: &str = EntitlementKind::Desktop.path();
+const GAE: &str = EntitlementKind::Application.path();
 
 impl Rest {
     /// The first of `(endpoint, contract id)` whose entity the server does not know (404).

@@ -19,6 +19,7 @@ use crate::fault::Fault;
 use crate::model::id::{make_id, IdType};
 use crate::model::time;
 use crate::service::query;
+use crate::service::request::EntitlementKind;
 use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -338,6 +339,43 @@ pub const EVENT_ATTRIBUTES: &[(&str, &str, Option<IdType>)] = &[
     ("UserHomeSiteId", "userHomeSite", Some(IdType::UserHomeSite)),
     ("PodId", "pod", Some(IdType::Pod)),
 ];
+
+/// An entitlement kind on the wire: its endpoint, field tables and keys.
+impl EntitlementKind {
+    /// Its list endpoint (below `/rest`).
+    pub const fn path(self) -> &'static str {
+        match self {
+            EntitlementKind::Desktop => "/inventory/v1/global-desktop-entitlements",
+            EntitlementKind::Application => "/inventory/v1/global-application-entitlements",
+        }
+    }
+
+    /// Its `…Summary` fields, or its `…Info` fields.
+    pub fn fields(self, info: bool) -> Fields {
+        match (self, info) {
+            (EntitlementKind::Desktop, false) => GDE_SUMMARY,
+            (EntitlementKind::Desktop, true) => GDE_INFO,
+            (EntitlementKind::Application, false) => GAE_SUMMARY,
+            (EntitlementKind::Application, true) => GAE_INFO,
+        }
+    }
+
+    /// Its id's key in `HomeSiteCreateSpec`, `HomeSiteResolutionSpec` and their answers.
+    pub fn wire_key(self) -> &'static str {
+        match self {
+            EntitlementKind::Desktop => "global_desktop_entitlement_id",
+            EntitlementKind::Application => "global_application_entitlement_id",
+        }
+    }
+
+    /// Its name's key in `HomeSiteResolutionInfoV2`.
+    pub fn wire_name_key(self) -> &'static str {
+        match self {
+            EntitlementKind::Desktop => "global_desktop_entitlement_name",
+            EntitlementKind::Application => "global_application_entitlement_name",
+        }
+    }
+}
 
 /// The most event ids one request for extended attributes may name.
 pub const MAX_EVENT_ATTRIBUTE_IDS: usize = 1000;

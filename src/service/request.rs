@@ -42,6 +42,14 @@ impl EntitlementKind {
             EntitlementKind::Application => "globalApplicationEntitlement",
         }
     }
+
+    /// The method that resolves a home site for it.
+    pub fn resolve_method(self) -> Method {
+        match self {
+            EntitlementKind::Desktop => Method::UserHomeSiteResolve,
+            EntitlementKind::Application => Method::UserHomeSiteResolveForGae,
+        }
+    }
 }
 
 /// A checked request.

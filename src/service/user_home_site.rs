@@ -157,11 +157,7 @@ pub fn list(f: &Federation, admin: Ix, user_or_group: &str) -> Result<Vec<UserHo
 /// UserHomeSite_Resolve and ResolveForGAE: the tiers of contract 5.4.
 /// `None` (the contract's `null`) when no tier has a candidate.
 pub fn resolve(f: &Federation, admin: Ix, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Option<Vec<UserHomeSiteInfo>>, Fault> {
-    let method = match kind {
-        EntitlementKind::Desktop => Method::UserHomeSiteResolve,
-        EntitlementKind::Application => Method::UserHomeSiteResolveForGae,
-    };
-    admit(f, admin, method)?;
+    admit(f, admin, kind.resolve_method())?;
     let u = f.users_and_groups.find(user).ok_or_else(|| Fault::entity_not_found(user))?;
     if f.users_and_groups.get(u).group {
         return Err(Fault::invalid_argument("user", format!("{user} is a group; home sites resolve for individual users only.")));

@@ -13,6 +13,7 @@ use crate::model::id::IdType;
 use crate::model::reader::Obj;
 use crate::rest::*;
 use crate::service::query;
+use crate::service::request::EntitlementKind;
 use crate::service::Method as M;
 use hyper::Method;
 use serde_json::{json, Map, Value};
@@ -105,14 +106,14 @@ pub static ROUTES: [Route; 57] = [
     r(Method::PUT, "/federation/v1/pods/{id}", NONE, not_supported),
     r(Method::GET, "/federation/v1/cpa", NONE, cpa_get),
     r(Method::PUT, "/federation/v1/cpa", NONE, not_supported),
-    r(Method::GET, "/inventory/v1/global-desktop-entitlements", LIST, |s, c| entitlements_list(s, c, Ent::Desktop)),
+    r(Method::GET, "/inventory/v1/global-desktop-entitlements", LIST, |s, c| entitlements_list(s, c, EntitlementKind::Desktop)),
     r(Method::POST, "/inventory/v1/global-desktop-entitlements", NONE, not_supported),
-    r(Method::GET, "/inventory/v1/global-desktop-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, Ent::Desktop)),
+    r(Method::GET, "/inventory/v1/global-desktop-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, EntitlementKind::Desktop)),
     r(Method::PUT, "/inventory/v1/global-desktop-entitlements/{id}", NONE, not_supported),
     r(Method::DELETE, "/inventory/v1/global-desktop-entitlements/{id}", NONE, not_supported),
-    r(Method::GET, "/inventory/v1/global-application-entitlements", LIST, |s, c| entitlements_list(s, c, Ent::Application)),
+    r(Method::GET, "/inventory/v1/global-application-entitlements", LIST, |s, c| entitlements_list(s, c, EntitlementKind::Application)),
     r(Method::POST, "/inventory/v1/global-application-entitlements", NONE, not_supported),
-    r(Method::GET, "/inventory/v1/global-application-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, Ent::Application)),
+    r(Method::GET, "/inventory/v1/global-application-entitlements/{id}", NONE, |s, c| entitlement_get(s, c, EntitlementKind::Application)),
     r(Method::PUT, "/inventory/v1/global-application-entitlements/{id}", NONE, not_supported),
     r(Method::DELETE, "/inventory/v1/global-application-entitlements/{id}", NONE, not_supported),
     r(Method::GET, "/external/v1/ad-users-or-groups", &["group_only", "page", "size", "filter"], ad_list),
@@ -586,7 +587,7 @@ fn home_sites_delete(_: &State, c: &Call) -> Result<Reply, ApiError> {
 
 /// The resolution of one entitlement as `HomeSiteResolutionInfo(V2)`: the contract's answer
 /// (resolved first, then conflicts) with each configuration's type.
-fn resolution_info(c: &Call, user: &str, ent: Ent, ent_row: &Value, resolved: &Value, v2: bool) -> Result<Value, Fault> {
+fn resolution_info(c: &Call, user: &str, ent: EntitlementKind, ent_row: &Value, resolved: &Value, v2: bool) -> Result<Value, Fault> {
     let mut data = Vec::new();
     for (i, info) in resolved.as_array().cloned().unwrap_or_default().iter().enumerate() {
         let base = &info["base"];
@@ -624,8 +625,11 @@ fn home_sites_resolve(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> 
     let o = Obj::top(&body, "HomeSiteResolutionSpec")?;
     o.only(&["user_id", "global_desktop_entitlement_id", "global_application_entitlement_id"])?;
     let user = contract_id(IdType::UserOrGroup, o.str("user_id")?);
-    let asked = [(Ent::Desktop, o.opt_str("global_desktop_entitlement_id")?), (Ent::Application, o.opt_str("global_application_entitlement_id")?)];
-    let mut targets: Vec<(Ent, String)> = asked.iter().filter_map(|(e, id)| id.map(|k| (*e, contract_id(e.id_type(), k)))).collect();
+    let asked = [
+        (EntitlementKind::Desktop, o.opt_str("global_desktop_entitlement_id")?),
+        (EntitlementKind::Application, o.opt_str("global_application_entitlement_id")?),
+    ];
+    let mut targets: Vec<(EntitlementKind, String)> = asked.iter().filter_map(|(e, id)| id.map(|k| (*e, contract_id(e.id_type(), k)))).collect();
     if targets.len() > 1 {
         return Err(Fault::invalid_argument(
             "global_application_entitlement_id",
@@ -636,18 +640,18 @@ fn home_sites_resolve(_: &State, c: &Call, v2: bool) -> Result<Reply, ApiError> 
     // Neither: every entitlement the user is entitled to (the contract refuses the others).
     let every = targets.is_empty();
     if every {
-        for ent in [Ent::Desktop, Ent::Application] {
-            targets.extend(inventory(c, ent.entity_type(), None)?.iter().map(|row| (ent, str_of(row, "id").to_owned())));
+        for ent in [EntitlementKind::Desktop, EntitlementKind::Application] {
+            targets.extend(inventory(c, ent.id_type().name(), None)?.iter().map(|row| (ent, str_of(row, "id").to_owned())));
         }
     }
     let mut answers = Vec::new();
     for (ent, id) in targets {
-        match call(c, ent.resolve_method(), json!({"user": user, ent.contract_key(): id})) {
+        match call(c, ent.resolve_method(), json!({"user": user, ent.key(): id})) {
             Ok(resolved) => {
-                let row = inventory_row(c, ent.entity_type(), &id)?;
+                let row = inventory_row(c, ent.id_type().name(), &id)?;
                 answers.push(resolution_info(c, &user, ent, &row, &resolved, v2)?);
             }
-            Err(Fault::InvalidArgument { parameter_name: Some(p), .. }) if every && p == ent.contract_key() => {}
+            Err(Fault::InvalidArgument { parameter_name: Some(p), .. }) if every && p == ent.key() => {}
             Err(f) => return Err(f.into()),
         }
     }
@@ -718,63 +722,10 @@ fn cpa_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------
 // entitlements, AD users and groups, audit events
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ent {
-    Desktop,
-    Application,
-}
-
-impl Ent {
-    fn entity_type(self) -> &'static str {
-        match self {
-            Ent::Desktop => "GlobalEntitlement",
-            Ent::Application => "GlobalApplicationEntitlement",
-        }
-    }
-    fn id_type(self) -> IdType {
-        match self {
-            Ent::Desktop => IdType::GlobalEntitlement,
-            Ent::Application => IdType::GlobalApplicationEntitlement,
-        }
-    }
-    fn contract_key(self) -> &'static str {
-        match self {
-            Ent::Desktop => "globalEntitlement",
-            Ent::Application => "globalApplicationEntitlement",
-        }
-    }
-    fn resolve_method(self) -> M {
-        match self {
-            Ent::Desktop => M::UserHomeSiteResolve,
-            Ent::Application => M::UserHomeSiteResolveForGae,
-        }
-    }
-    fn wire_key(self) -> &'static str {
-        match self {
-            Ent::Desktop => "global_desktop_entitlement_id",
-            Ent::Application => "global_application_entitlement_id",
-        }
-    }
-    fn wire_name_key(self) -> &'static str {
-        match self {
-            Ent::Desktop => "global_desktop_entitlement_name",
-            Ent::Application => "global_application_entitlement_name",
-        }
-    }
-    fn fields(self, info: bool) -> Fields {
-        match (self, info) {
-            (Ent::Desktop, false) => GDE_SUMMARY,
-            (Ent::Desktop, true) => GDE_INFO,
-            (Ent::Application, false) => GAE_SUMMARY,
-            (Ent::Application, true) => GAE_INFO,
-        }
-    }
-}
-
-fn entitlements_list(s: &State, c: &Call, ent: Ent) -> Result<Reply, ApiError> {
+fn entitlements_list(s: &State, c: &Call, ent: EntitlementKind) -> Result<Reply, ApiError> {
     require_cpa(s)?;
     let fields = ent.fields(false);
-    contract_list(c, |q| call(c, M::InventoryQuery, q), json!({"entityType": ent.entity_type()}), fields, None, |row| to_wire(fields, row))
+    contract_list(c, |q| call(c, M::InventoryQuery, q), json!({"entityType": ent.id_type().name()}), fields, None, |row| to_wire(fields, row))
 }
 
 /// The ids of every group (to count users and groups among members).
@@ -792,9 +743,9 @@ fn count_members(c: &Call, row: &mut Value) -> Result<(), Fault> {
     Ok(())
 }
 
-fn entitlement_get(s: &State, c: &Call, ent: Ent) -> Result<Reply, ApiError> {
+fn entitlement_get(s: &State, c: &Call, ent: EntitlementKind) -> Result<Reply, ApiError> {
     require_cpa(s)?;
-    let mut row = inventory_row(c, ent.entity_type(), &contract_id(ent.id_type(), c.id.as_deref().unwrap_or_default()))?;
+    let mut row = inventory_row(c, ent.id_type().name(), &contract_id(ent.id_type(), c.id.as_deref().unwrap_or_default()))?;
     count_members(c, &mut row)?;
     Ok(Reply::json(to_wire(ent.fields(true), &row)))
 }
