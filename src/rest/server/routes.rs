@@ -379,16 +379,23 @@ fn action_request(ids: Value, message: Option<(&Value, &Value)>) -> Value {
     }
 }
 
+/// An action's array of `item`s and, for send-message, the message type and message: the
+/// body itself, or the `list` member of a `spec` object beside `message` and `message_type`.
+type ActionBody<'a> = (&'a Vec<Value>, Option<(&'a Value, &'a Value)>);
+
+fn action_body<'a>(body: &'a Value, action: Action, spec: &str, list: &str, item: &str) -> Result<ActionBody<'a>, ApiError> {
+    if action != Action::SendMessage {
+        return Ok((array(body, item)?, None));
+    }
+    let o = Obj::top(body, spec)?;
+    o.only(&[list, "message", "message_type"])?;
+    Ok((array(o.req(list)?, item)?, Some((o.req("message_type")?, o.req("message")?))))
+}
+
 fn session_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError> {
     let method = action_method(c, action)?;
     let body = c.json()?;
-    let (ids, message) = if action == Action::SendMessage {
-        let o = Obj::top(&body, "SessionSendMessageSpec")?;
-        o.only(&["message", "message_type", "session_ids"])?;
-        (array(o.req("session_ids")?, "string")?, Some((o.req("message_type")?, o.req("message")?)))
-    } else {
-        (array(&body, "string")?, None)
-    };
+    let (ids, message) = action_body(&body, action, "SessionSendMessageSpec", "session_ids", "string")?;
     // The local pod's endpoint: another pod's session is not found here, and leaves no event
     // (a caller reaches it through the global-session endpoints).
     let outcome = call_on(c, method, action_request(contract_ids(ids, IdType::Session), message), local_pod(s).as_deref());
@@ -400,13 +407,7 @@ fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError>
     require_cpa(s)?;
     let method = action_method(c, action)?;
     let body = c.json()?;
-    let (specs, message) = if action == Action::SendMessage {
-        let o = Obj::top(&body, "GlobalSessionSendMessageSpec")?;
-        o.only(&["global_session_action_specs", "message", "message_type"])?;
-        (array(o.req("global_session_action_specs")?, "GlobalSessionActionSpec")?, Some((o.req("message_type")?, o.req("message")?)))
-    } else {
-        (array(&body, "GlobalSessionActionSpec")?, None)
-    };
+    let (specs, message) = action_body(&body, action, "GlobalSessionSendMessageSpec", "global_session_action_specs", "GlobalSessionActionSpec")?;
     let mut answers = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let o = Obj::nested(spec, format!("[{i}]"), "GlobalSessionActionSpec")?;
