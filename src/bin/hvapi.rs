@@ -1,8 +1,9 @@
 //! `hvapi`: the command-line program of the crate.
 //!
 //! `hvapi serve (--world FILE | --demo [COUNTS_JSON]) [--listen 127.0.0.1:8443]
-//! [--tls-cert FILE --tls-key FILE] [--token-ttl SECONDS] [--rate-limit N] [--max-body BYTES]
-//! [--quiet]` serves the embedded federation over the Horizon Server REST API. It prints the
+//! [--tls-cert FILE --tls-key FILE] [--token-ttl SECONDS] [--refresh-token-ttl SECONDS]
+//! [--rate-limit N] [--max-body BYTES] [--max-connections N] [--header-timeout SECONDS]
+//! [--body-timeout SECONDS] [--idle-timeout SECONDS] [--event-capacity N] [--quiet]` serves the embedded federation over the Horizon Server REST API. It prints the
 //! URL it serves as its first line on stdout, logs one line per request on stderr (unless
 //! `--quiet`), and shuts down cleanly on SIGINT and SIGTERM.
 
@@ -15,8 +16,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: hvapi serve (--world FILE | --demo [COUNTS_JSON]) [--listen 127.0.0.1:8443]
-                   [--tls-cert FILE --tls-key FILE] [--token-ttl SECONDS] [--rate-limit N]
-                   [--max-body BYTES] [--quiet]";
+                   [--tls-cert FILE --tls-key FILE] [--token-ttl SECONDS]
+                   [--refresh-token-ttl SECONDS] [--rate-limit N] [--max-body BYTES]
+                   [--max-connections N] [--header-timeout SECONDS] [--body-timeout SECONDS]
+                   [--idle-timeout SECONDS] [--event-capacity N] [--quiet]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +46,7 @@ fn serve(args: &[String]) -> Result<(), String> {
     let mut options = Options::default();
     let mut source: Option<Value> = None;
     let (mut cert, mut key) = (None, None);
+    let mut event_capacity = None;
     let mut it = args.iter().peekable();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -61,9 +65,21 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--listen" => options.listen = value("--listen")?.parse().map_err(|e| format!("--listen: {e}"))?,
             "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
-            "--token-ttl" => options.token_ttl = Duration::from_secs(value("--token-ttl")?.parse().map_err(|e| format!("--token-ttl: {e}"))?),
+            "--token-ttl" => options.token_ttl = seconds("--token-ttl", &value("--token-ttl")?)?,
+            "--refresh-token-ttl" => options.refresh_ttl = seconds("--refresh-token-ttl", &value("--refresh-token-ttl")?)?,
+            "--header-timeout" => options.deadlines.header = seconds("--header-timeout", &value("--header-timeout")?)?,
+            "--body-timeout" => options.deadlines.body = seconds("--body-timeout", &value("--body-timeout")?)?,
+            "--idle-timeout" => options.deadlines.idle = seconds("--idle-timeout", &value("--idle-timeout")?)?,
+            "--max-connections" => {
+                let n = value("--max-connections")?.parse().ok().filter(|n: &usize| (1..=1_000_000).contains(n));
+                options.max_connections = Some(n.ok_or("--max-connections must be 1 to 1000000")?);
+            }
             "--rate-limit" => options.rate_limit = Some(value("--rate-limit")?.parse().ok().filter(|&n: &u32| n > 0).ok_or("--rate-limit must be 1 or more")?),
             "--max-body" => options.max_body = value("--max-body")?.parse().map_err(|e| format!("--max-body: {e}"))?,
+            "--event-capacity" => {
+                let n = value("--event-capacity")?.parse().ok().filter(|n: &usize| *n > 0);
+                event_capacity = Some(n.ok_or("--event-capacity must be 1 or more")?);
+            }
             "--quiet" => options.log = false,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -75,6 +91,9 @@ fn serve(args: &[String]) -> Result<(), String> {
         _ => return Err("--tls-cert and --tls-key go together".into()),
     };
     let client = Client::open(&source).map_err(|f| format!("the federation cannot be opened: {}", f.to_json()))?;
+    if let (Some(n), Some(e)) = (event_capacity, client.embedded()) {
+        e.write().event_capacity = Some(n);
+    }
     let log = options.log;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
@@ -90,6 +109,15 @@ fn serve(args: &[String]) -> Result<(), String> {
         eprintln!("hvapi serve: stopped");
     }
     Ok(())
+}
+
+/// A duration flag: seconds, fractions allowed (`0.5`).
+fn seconds(name: &str, text: &str) -> Result<Duration, String> {
+    let s: f64 = text.parse().map_err(|e| format!("{name}: {e}"))?;
+    if !(0.0..=1e9).contains(&s) {
+        return Err(format!("{name} must be 0 to 1000000000 seconds"));
+    }
+    Ok(Duration::from_secs_f64(s))
 }
 
 /// Installs the SIGINT and SIGTERM handlers; the future completes on either.

@@ -139,6 +139,10 @@ pub mod http_error {
     pub const TOKEN_EXPIRED: (u16, &str) = (401, "hvapi.rest.token_expired");
     pub const INVALID_REFRESH_TOKEN: (u16, &str) = (400, "hvapi.rest.invalid_refresh_token");
     pub const BAD_REQUEST: (u16, &str) = (400, "hvapi.rest.bad_request");
+    pub const TOO_MANY_ITEMS: (u16, &str) = (400, "hvapi.rest.too_many_items");
+    pub const REQUEST_TIMEOUT: (u16, &str) = (408, "hvapi.rest.request_timeout");
+    pub const URI_TOO_LONG: (u16, &str) = (414, "hvapi.rest.uri_too_long");
+    pub const HEADERS_TOO_LARGE: (u16, &str) = (431, "hvapi.rest.headers_too_large");
     pub const NOT_FOUND: (u16, &str) = (404, "hvapi.rest.not_found");
     pub const METHOD_NOT_ALLOWED: (u16, &str) = (405, "hvapi.rest.method_not_allowed");
     pub const CPA_NOT_INITIALIZED: (u16, &str) = (409, "hvapi.rest.cpa_not_initialized");
@@ -549,6 +553,11 @@ pub fn contract_members(fields: Fields) -> Vec<&'static str> {
 
 /// `size` must be 1 to this.
 pub const MAX_PAGE_SIZE: u64 = 1000;
+
+/// The most items one bulk request may name (session ids of an action, counted over every
+/// pod's spec of a global action; home-site specs or ids): more is a 400
+/// (`hvapi.rest.too_many_items`). The REST backend splits larger batches by it.
+pub const MAX_BULK_ITEMS: usize = 1000;
 
 fn bad(parameter: &str, why: impl Into<String>) -> Fault {
     Fault::invalid_argument(parameter, why)

@@ -49,6 +49,7 @@ fn event_by_id(f: &Federation, leaf: &Filter) -> Option<Vec<Ix>> {
     if member != "id" {
         return None;
     }
-    let id = value.as_f64().filter(|id| id.fract() == 0.0 && *id >= 1.0 && *id <= f.events.len() as f64);
-    Some(id.map(|id| id as Ix - 1).into_iter().collect())
+    let first = f.events_dropped as f64 + 1.0;
+    let id = value.as_f64().filter(|id| id.fract() == 0.0 && *id >= first && *id < first + f.events.len() as f64);
+    Some(id.map(|id| (id - first) as Ix).into_iter().collect())
 }

@@ -11,7 +11,7 @@ pub struct Spec {
 }
 
 /// Statuses any endpoint may answer with an `APIError` though the file does not list them.
-const HTTP_LAYER: [u16; 9] = [400, 401, 403, 404, 405, 409, 413, 429, 501];
+const HTTP_LAYER: [u16; 12] = [400, 401, 403, 404, 405, 408, 409, 413, 414, 429, 431, 501];
 
 impl Spec {
     pub fn load() -> Spec {

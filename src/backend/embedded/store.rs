@@ -564,11 +564,18 @@ impl EventRecord {
 
 keyed!(Site, Pod, AccessGroup, UserOrGroup, Entitlement, Desktop, Farm, Session, HomeSite);
 
+/// The audit log's capacity when the world sets none.
+pub const DEFAULT_EVENT_CAPACITY: usize = 100_000;
+
 /// One simulated pod federation.
 #[derive(Debug, Default)]
 pub struct Federation {
     pub local_pod: Option<Ix>,
     pub initialized: bool,
+    /// The federation's name and GUID (world keys `federationName`, `federationGuid`); see
+    /// [`Federation::name`] and [`Federation::guid`] for the defaults.
+    pub name: Option<String>,
+    pub guid: Option<String>,
     pub sites: Table<Site>,
     pub pods: Table<Pod>,
     pub access_groups: Table<AccessGroup>,
@@ -591,7 +598,11 @@ pub struct Federation {
     pub home_sites: Slots<HomeSite>,
     pub roles: Vec<Role>,
     pub admins: Vec<Admin>,
+    /// The audit log, oldest first; at most `event_capacity` events ([`DEFAULT_EVENT_CAPACITY`]
+    /// when `None`): recording one more drops the oldest tenth, counted in `events_dropped`.
     pub events: Vec<EventRecord>,
+    pub event_capacity: Option<usize>,
+    pub events_dropped: u64,
     /// The counter behind generated home-site ids.
     pub next_home_site: u64,
     /// (owner, scope) → its home-site configuration, kept by `add_home_site` and
@@ -781,12 +792,39 @@ impl Federation {
         }
     }
 
-    /// Records an event and returns its id.
+    /// Records an event and returns its id (ids keep counting when old events are dropped).
     pub fn record(&mut self, mut e: EventRecord) -> u64 {
-        e.id = self.events.len() as u64 + 1;
+        let cap = self.event_capacity.unwrap_or(DEFAULT_EVENT_CAPACITY).max(1);
+        if self.events.len() >= cap {
+            let drop = (cap / 10).max(1).min(self.events.len());
+            self.events.drain(..drop);
+            self.events_dropped += drop as u64;
+        }
+        e.id = self.events_dropped + self.events.len() as u64 + 1;
         let id = e.id;
         self.events.push(e);
         id
+    }
+
+    /// The federation's name: the world's, else Horizon's default for a new federation.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("Horizon Cloud Pod Federation")
+    }
+
+    /// The federation's GUID: the world's, else one derived from its sites' and pods' ids
+    /// (the same world gives the same GUID every run).
+    pub fn guid(&self) -> String {
+        if let Some(g) = &self.guid {
+            return g.clone();
+        }
+        let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+        for id in self.sites.items.iter().map(|s| &s.id).chain(self.pods.items.iter().map(|p| &p.id)) {
+            for b in id.bytes().chain([0]) {
+                h = (h ^ b as u128).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+            }
+        }
+        let x = format!("{h:032x}");
+        format!("{}-{}-4{}-8{}-{}", &x[..8], &x[8..12], &x[13..16], &x[17..20], &x[20..])
     }
 }
 

@@ -12,9 +12,11 @@ use serde_json::Value;
 
 pub const ROOT_ACCESS_GROUP: &str = "AccessGroup/root";
 
-const WORLD_KEYS: [&str; 14] = [
+const WORLD_KEYS: [&str; 16] = [
     "localPod",
     "federationInitialized",
+    "federationName",
+    "federationGuid",
     "sites",
     "pods",
     "accessGroups",
@@ -74,6 +76,8 @@ pub fn load(value: &Value, now: Timestamp) -> Result<Federation, Fault> {
     let w = Obj::top(value, "world")?;
     w.only(&WORLD_KEYS)?;
     let mut f = Federation { initialized: w.opt_bool("federationInitialized")?.unwrap_or(true), ..Default::default() };
+    f.name = w.opt_str("federationName")?.map(String::from);
+    f.guid = w.opt_str("federationGuid")?.map(String::from);
 
     for o in w.objects("sites", "Site")? {
         o.only(&["id", "name"])?;

@@ -4,11 +4,13 @@
 //! contract call made as the signed-in administrator (see [`routes`]); the mapping tables are
 //! in [`crate::rest`]. It must never decide a rule of the services itself.
 //!
-//! This module is the HTTP plumbing: listening (plain or TLS), the route table lookup (404,
-//! 405), bearer tokens (401), rate limiting (429), body limits (413), one log line per
-//! request, and a clean shutdown.
+//! This module is the HTTP plumbing: listening (plain or TLS) under a connection cap, the
+//! route table lookup (404, 405), bearer tokens (401), rate limiting (429), body limits
+//! (413), one log line per request, and a clean shutdown. [`conn`] keeps each connection's
+//! deadlines.
 
 pub mod auth;
+pub mod conn;
 pub mod routes;
 
 use crate::client::Client;
@@ -17,23 +19,21 @@ use crate::model::time;
 use crate::rest::{api_error, fault_http, http_error};
 use auth::{Auth, Login, Refused};
 use hyper::body::HttpBody;
-use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
-use hyper::server::conn::Http;
-use hyper::service::service_fn;
-use hyper::{Body, Request, Response, StatusCode};
+use conn::Deadlines;
+use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, WWW_AUTHENTICATE};
+use hyper::http::request::Parts;
+use hyper::{Body, Request, Response, StatusCode, Version};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
 /// The base path of every endpoint (the OpenAPI file's server URL).
@@ -47,12 +47,39 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Lifetime of an access token.
     pub token_ttl: Duration,
+    /// Lifetime of a refresh token (and so of a login that is never logged out).
+    pub refresh_ttl: Duration,
     /// Requests per second per access token; more get 429.
     pub rate_limit: Option<u32>,
     /// Largest request body accepted; larger ones get 413.
     pub max_body: usize,
+    /// Open connections at most; `None`: [`default_max_connections`].
+    pub max_connections: Option<usize>,
+    /// The deadlines of a request's head and body and of an idle connection.
+    pub deadlines: Deadlines,
     /// One line per request on stderr.
     pub log: bool,
+}
+
+/// The connection cap when none is given: 1,000, or less when the process may open fewer
+/// descriptors (an eighth of the limit and 16 more stay free for the world file, logs and
+/// the runtime), so that the cap, not the descriptor table, is what runs out.
+pub fn default_max_connections() -> usize {
+    let limit = open_files_limit().unwrap_or(1024);
+    limit.saturating_sub(limit / 8 + 16).clamp(1, 1000)
+}
+
+#[cfg(unix)]
+fn open_files_limit() -> Option<usize> {
+    let mut l = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) } == 0;
+    (ok && l.rlim_cur != libc::RLIM_INFINITY).then(|| usize::try_from(l.rlim_cur).unwrap_or(usize::MAX))
+}
+
+#[cfg(not(unix))]
+fn open_files_limit() -> Option<usize> {
+    None
 }
 
 impl Default for Options {
@@ -61,8 +88,11 @@ impl Default for Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             tls: None,
             token_ttl: Duration::from_secs(1800),
+            refresh_ttl: Duration::from_secs(8 * 3600),
             rate_limit: None,
-            max_body: 16 << 20,
+            max_body: 1 << 20,
+            max_connections: None,
+            deadlines: Deadlines::default(),
             log: true,
         }
     }
@@ -108,10 +138,20 @@ impl ApiError {
         ApiError { status, body: serde_json::json!({"error_key": key, "error_message": message.into()}), headers: Vec::new() }
     }
 
-    fn with(mut self, name: &'static str, value: String) -> ApiError {
+    pub fn with(mut self, name: &'static str, value: String) -> ApiError {
         self.headers.push((name, value));
         self
     }
+
+    /// The answer closes the connection (the request's body was not read to its end).
+    fn closing(self) -> ApiError {
+        self.with(CONNECTION.as_str(), "close".into())
+    }
+}
+
+/// An `APIError` body as bytes.
+pub fn api_error_bytes(key: &str, message: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"error_key": key, "error_message": message})).unwrap_or_default()
 }
 
 impl From<Fault> for ApiError {
@@ -145,12 +185,88 @@ impl Call {
         &self.login.as_ref().expect("authenticated route").client
     }
 
-    /// The body as JSON: missing or unparsable is a 400.
+    /// The body as JSON: missing, unparsable or with a key given twice in one object is a 400.
     pub fn json(&self) -> Result<Value, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(Fault::invalid_argument("body", "This request needs a JSON body.").into());
         }
-        serde_json::from_slice(&self.body).map_err(|e| Fault::invalid_argument("body", format!("The body is not valid JSON: {e}.")).into())
+        match serde_json::from_slice(&self.body) {
+            Ok(Strict(v)) => Ok(v),
+            Err(e) => Err(Fault::invalid_argument("body", format!("The body is not valid JSON: {e}.")).into()),
+        }
+    }
+
+    /// A boolean query parameter, read as Spring reads one (what a Connection Server takes):
+    /// `true`/`on`/`yes`/`1` and `false`/`off`/`no`/`0` in any case; empty is not given.
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        let v = match self.param(name).map(str::trim) {
+            None | Some("") => return Ok(None),
+            Some(v) => v.to_ascii_lowercase(),
+        };
+        match v.as_str() {
+            "true" | "on" | "yes" | "1" => Ok(Some(true)),
+            "false" | "off" | "no" | "0" => Ok(Some(false)),
+            _ => Err(Fault::invalid_argument(name, format!("{name} must be true or false (or on/off, yes/no, 1/0), not {v:?}.")).into()),
+        }
+    }
+}
+
+/// A JSON value read strictly: an object that gives a key twice is refused (serde_json's
+/// `Value` keeps the last, so `{"domain":"NOPE","domain":"HVDEMO"}` would pass for HVDEMO).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Strict;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Strict, E> {
+        Ok(Strict(v.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Strict, E> {
+        Ok(Strict(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Strict, E> {
+        Ok(Strict(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Strict, E> {
+        Ok(Strict(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Strict, E> {
+        Ok(Strict(v.into()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Strict, E> {
+        Ok(Strict(v.into()))
+    }
+    fn visit_unit<E>(self) -> Result<Strict, E> {
+        Ok(Strict(Value::Null))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Strict(Value::Array(items)))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("the key {key:?} is given twice")));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Strict(Value::Object(out)))
     }
 }
 
@@ -191,7 +307,7 @@ impl Server {
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("{}://{addr}{BASE_PATH}", if tls.is_some() { "https" } else { "http" });
-        let state = Arc::new(State { root, auth: Auth::new(options.token_ttl), options, rate: Mutex::new(HashMap::new()) });
+        let state = Arc::new(State { root, auth: Auth::new(options.token_ttl, options.refresh_ttl), options, rate: Mutex::new(HashMap::new()) });
         Ok(Server { listener, tls, state, url })
     }
 
@@ -202,69 +318,86 @@ impl Server {
 
     /// Serves until `shutdown` completes, then stops accepting, lets every connection finish
     /// the request it is on, and returns. Needs tokio's multi-thread runtime.
+    ///
+    /// At most `max_connections` are open: with none free, idle keep-alive connections are
+    /// asked to close and the next connection waits in the listen backlog. A failed accept
+    /// (out of descriptors) backs off, 5 ms doubling to 1 s, and is logged once per burst.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let active = Arc::new(AtomicUsize::new(0));
-        let idle = Arc::new(Notify::new());
+        let cap = self.state.options.max_connections.unwrap_or_else(default_max_connections).max(1);
+        let slots = Arc::new(Semaphore::new(cap));
+        let pressure = Arc::new(Notify::new());
+        let (mut failures, mut backoff) = (0u64, Duration::ZERO);
         tokio::pin!(shutdown);
-        loop {
-            let (tcp, peer) = tokio::select! {
-                _ = &mut shutdown => break,
-                accepted = self.listener.accept() => match accepted {
-                    Ok(a) => a,
-                    Err(e) => { eprintln!("hvapi serve: accept failed: {e}"); continue; }
-                },
+        'serving: loop {
+            let slot = match Arc::clone(&slots).try_acquire_owned() {
+                Ok(slot) => slot,
+                Err(_) => {
+                    pressure.notify_waiters();
+                    tokio::select! {
+                        _ = &mut shutdown => break 'serving,
+                        slot = Arc::clone(&slots).acquire_owned() => slot.expect("the semaphore is never closed"),
+                    }
+                }
             };
+            let (tcp, peer) = loop {
+                tokio::select! {
+                    _ = &mut shutdown => break 'serving,
+                    accepted = self.listener.accept() => match accepted {
+                        Ok(a) => break a,
+                        Err(e) => {
+                            if failures == 0 {
+                                eprintln!("hvapi serve: accept failed: {e}; backing off (logged once until an accept succeeds)");
+                            }
+                            failures += 1;
+                            // Descriptors may be what ran out: idle connections give theirs back.
+                            pressure.notify_waiters();
+                            backoff = (backoff * 2).clamp(Duration::from_millis(5), Duration::from_secs(1));
+                            tokio::select! {
+                                _ = &mut shutdown => break 'serving,
+                                _ = tokio::time::sleep(backoff) => {}
+                            }
+                        }
+                    },
+                }
+            };
+            if failures > 0 {
+                eprintln!("hvapi serve: accepting again after {failures} failed accepts");
+                (failures, backoff) = (0, Duration::ZERO);
+            }
             let _ = tcp.set_nodelay(true);
             let state = Arc::clone(&self.state);
             let tls = self.tls.clone();
             let mut stop = stop_rx.clone();
-            let (active, idle) = (Arc::clone(&active), Arc::clone(&idle));
-            active.fetch_add(1, Ordering::SeqCst);
+            let pressure = Arc::clone(&pressure);
             tokio::spawn(async move {
+                let header = state.options.deadlines.header;
                 match tls {
-                    None => serve(tcp, state, peer, &mut stop).await,
-                    Some(acceptor) => match acceptor.accept(tcp).await {
-                        Ok(stream) => serve(stream, state, peer, &mut stop).await,
-                        Err(e) => eprintln!("hvapi serve: TLS handshake with {peer} failed: {e}"),
+                    None => conn::serve(tcp, state, peer, &mut stop, &pressure).await,
+                    Some(acceptor) => match tokio::time::timeout(header, acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => conn::serve(stream, state, peer, &mut stop, &pressure).await,
+                        Ok(Err(e)) => {
+                            if state.options.log {
+                                eprintln!("hvapi serve: TLS handshake with {peer} failed: {e}")
+                            }
+                        }
+                        Err(_) => {}
                     },
                 }
-                if active.fetch_sub(1, Ordering::SeqCst) == 1 {
-                    idle.notify_one();
-                }
+                drop(slot);
             });
         }
         let _ = stop_tx.send(true);
-        let drain = async {
-            while active.load(Ordering::SeqCst) > 0 {
-                idle.notified().await;
-            }
-        };
+        let drain = slots.acquire_many(cap as u32);
         if tokio::time::timeout(Duration::from_secs(10), drain).await.is_err() {
             eprintln!("hvapi serve: some connections did not finish within 10 s");
         }
+        let dropped = self.state.root.embedded().map_or(0, |e| e.read().events_dropped);
+        if dropped > 0 {
+            eprintln!("hvapi serve: {dropped} audit events were dropped, oldest first, to keep the log within its capacity");
+        }
         Ok(())
     }
-}
-
-/// Runs one connection until it ends or the server stops (then it finishes its request).
-async fn serve<I>(io: I, state: Arc<State>, peer: SocketAddr, stop: &mut tokio::sync::watch::Receiver<bool>)
-where
-    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-{
-    let service = service_fn(move |req| {
-        let state = Arc::clone(&state);
-        async move { Ok::<_, Infallible>(handle(state, peer, req).await) }
-    });
-    // A client that never finishes its headers is dropped rather than held forever.
-    let conn = Http::new().http1_header_read_timeout(Duration::from_secs(30)).serve_connection(io, service);
-    tokio::pin!(conn);
-    tokio::select! {
-        _ = conn.as_mut() => return,
-        _ = stop.changed() => {}
-    }
-    conn.as_mut().graceful_shutdown();
-    let _ = conn.await;
 }
 
 /// Query parameters that are arrays: given once per element (`ids=1&ids=2`, the OpenAPI
@@ -295,8 +428,8 @@ fn parse_query(q: &str) -> Result<HashMap<String, String>, ApiError> {
     Ok(params)
 }
 
-fn bearer(req: &Request<Body>) -> Option<&str> {
-    let v = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+fn bearer(req: &Parts) -> Option<&str> {
+    let v = req.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
@@ -304,7 +437,10 @@ fn bearer(req: &Request<Body>) -> Option<&str> {
 impl State {
     /// Counts a request against its token's budget for this second.
     fn admit(&self, token: &str) -> Result<(), ApiError> {
-        let Some(limit) = self.options.rate_limit else { return Ok(()) };
+        let limit = match self.options.rate_limit {
+            Some(limit) => limit,
+            None => return Ok(()),
+        };
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let second = now.as_secs();
         let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
@@ -322,19 +458,29 @@ impl State {
     }
 }
 
-/// Answers one request, and logs it.
-async fn handle(state: Arc<State>, peer: SocketAddr, req: Request<Body>) -> Response<Body> {
+/// Answers one request, and logs it. A body the route did not read is read to its end (so
+/// the connection can carry the next request); one that cannot be (too large, too slow,
+/// broken) makes the answer say `Connection: close`, and hyper closes after it.
+async fn handle(state: &Arc<State>, peer: SocketAddr, req: Request<Body>) -> Response<Body> {
     let started = Instant::now();
-    let (method, target) = (req.method().clone(), req.uri().to_string());
-    let (reply, who) = match route(&state, req).await {
+    let (parts, body) = req.into_parts();
+    let mut body = Some(body);
+    let (reply, who) = match route(state, &parts, &mut body).await {
         Ok((reply, who)) => (reply, who),
         Err(e) => (Reply::from(e), None),
     };
+    let mut reply = reply;
+    if let Some(rest) = body {
+        if read_body(rest, state.options.max_body, state.options.deadlines.body).await.is_err() {
+            reply.headers.push((CONNECTION.as_str(), "close".into()));
+        }
+    }
     let status = reply.status;
     let response = render(reply);
     if state.options.log {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        eprintln!("{} {peer} {method} {target} {status} {ms:.1}ms {}", time::format(time::now()), who.as_deref().unwrap_or("-"));
+        let target = parts.uri.to_string();
+        eprintln!("{} {peer} {} {target} {status} {ms:.1}ms {}", time::format(time::now()), parts.method, who.as_deref().unwrap_or("-"));
     }
     response
 }
@@ -360,19 +506,26 @@ fn render(reply: Reply) -> Response<Body> {
 /// handler in place (`block_in_place`: contract calls take locks and may be long, and the
 /// runtime moves its other tasks off this thread meanwhile; running on the worker rather than
 /// a blocking-pool thread keeps its allocator warm, which made a 1,000-row page ~1.7× faster).
-async fn route(state: &Arc<State>, req: Request<Body>) -> Result<(Reply, Option<String>), ApiError> {
-    let path = req.uri().path().to_owned();
-    let Some(rest) = path.strip_prefix(BASE_PATH).filter(|r| r.starts_with('/')) else {
-        return Err(ApiError::new(http_error::NOT_FOUND, format!("No endpoint at {path}; the API is under {BASE_PATH}/.")));
+async fn route(state: &Arc<State>, req: &Parts, body: &mut Option<Body>) -> Result<(Reply, Option<String>), ApiError> {
+    if req.version == Version::HTTP_11 && !req.headers.contains_key(HOST) {
+        return Err(ApiError::new(http_error::BAD_REQUEST, "An HTTP/1.1 request needs a Host header field."));
+    }
+    let path = req.uri.path();
+    let rest = match path.strip_prefix(BASE_PATH).filter(|r| r.starts_with('/')) {
+        Some(rest) => rest,
+        None => return Err(ApiError::new(http_error::NOT_FOUND, format!("No endpoint at {path}; the API is under {BASE_PATH}/."))),
     };
     let matches: Vec<(&routes::Route, Option<String>)> = routes::ROUTES.iter().filter_map(|r| r.matches(rest).map(|id| (r, id))).collect();
     if matches.is_empty() {
         return Err(ApiError::new(http_error::NOT_FOUND, format!("No endpoint at {path}.")));
     }
-    let Some((route, id)) = matches.iter().find(|(r, _)| r.method == *req.method()).cloned() else {
-        let allow: Vec<&str> = matches.iter().map(|(r, _)| r.method.as_str()).collect();
-        return Err(ApiError::new(http_error::METHOD_NOT_ALLOWED, format!("{} is not allowed on {path}; use {}.", req.method(), allow.join(", ")))
-            .with(ALLOW.as_str(), allow.join(", ")));
+    let (route, id) = match matches.iter().find(|(r, _)| r.method == req.method).cloned() {
+        Some(m) => m,
+        None => {
+            let allow: Vec<&str> = matches.iter().map(|(r, _)| r.method.as_str()).collect();
+            return Err(ApiError::new(http_error::METHOD_NOT_ALLOWED, format!("{} is not allowed on {path}; use {}.", req.method, allow.join(", ")))
+                .with(ALLOW.as_str(), allow.join(", ")));
+        }
     };
     let id = match id {
         Some(raw) => match percent_decode_str(&raw).decode_utf8() {
@@ -382,7 +535,7 @@ async fn route(state: &Arc<State>, req: Request<Body>) -> Result<(Reply, Option<
         None => None,
     };
     let login = if route.auth {
-        let token = bearer(&req);
+        let token = bearer(req);
         let login = state.auth.check(token).map_err(|why| {
             let e = match why {
                 Refused::Missing => {
@@ -399,12 +552,28 @@ async fn route(state: &Arc<State>, req: Request<Body>) -> Result<(Reply, Option<
         None
     };
     let who = login.as_ref().map(|l| l.admin.clone());
-    let params = parse_query(req.uri().query().unwrap_or(""))?;
+    let params = parse_query(req.uri.query().unwrap_or(""))?;
     if let Some(k) = params.keys().find(|k| !route.params.contains(&k.as_str())) {
         let allowed = if route.params.is_empty() { "none".to_owned() } else { route.params.join(", ") };
         return Err(Fault::invalid_argument(k, format!("Unknown query parameter {k:?}; this endpoint takes {allowed}.")).into());
     }
-    let body = read_body(req, state.options.max_body).await?;
+    let too_large = || ApiError::new(http_error::BODY_TOO_LARGE, format!("The request body is larger than {} bytes.", state.options.max_body)).closing();
+    if let Some(n) = req.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok()) {
+        if n > state.options.max_body as u64 {
+            return Err(too_large());
+        }
+    }
+    let body = match body.take() {
+        Some(b) => read_body(b, state.options.max_body, state.options.deadlines.body).await.map_err(|e| {
+            match e {
+                BodyError::TooLarge => too_large(),
+                BodyError::Slow(after) => ApiError::new(http_error::REQUEST_TIMEOUT, format!("The request body did not arrive within {} s.", after.as_secs_f64())),
+                BodyError::Broken(e) => ApiError::new(http_error::BAD_REQUEST, format!("The request body could not be read: {e}.")),
+            }
+            .closing()
+        })?,
+        None => Vec::new(),
+    };
     let call = Call { login, id, params, body };
     let handler = route.handler;
     let state = Arc::clone(state);
@@ -413,21 +582,25 @@ async fn route(state: &Arc<State>, req: Request<Body>) -> Result<(Reply, Option<
     Ok((reply, who))
 }
 
-async fn read_body(req: Request<Body>, max: usize) -> Result<Vec<u8>, ApiError> {
-    let too_large = || ApiError::new(http_error::BODY_TOO_LARGE, format!("The request body is larger than {max} bytes."));
-    if let Some(n) = req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok()) {
-        if n > max as u64 {
-            return Err(too_large());
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge,
+    Slow(Duration),
+    Broken(hyper::Error),
+}
+
+/// Reads a whole body: at most `max` bytes, within `deadline`.
+async fn read_body(mut body: Body, max: usize, deadline: Duration) -> Result<Vec<u8>, BodyError> {
+    let read = async {
+        let mut buf = Vec::new();
+        while let Some(chunk) = body.data().await {
+            let chunk = chunk.map_err(BodyError::Broken)?;
+            if buf.len() + chunk.len() > max {
+                return Err(BodyError::TooLarge);
+            }
+            buf.extend_from_slice(&chunk);
         }
-    }
-    let mut body = req.into_body();
-    let mut buf = Vec::new();
-    while let Some(chunk) = body.data().await {
-        let chunk = chunk.map_err(|e| ApiError::new(http_error::BAD_REQUEST, format!("The request body could not be read: {e}.")))?;
-        if buf.len() + chunk.len() > max {
-            return Err(too_large());
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(buf)
+        Ok(buf)
+    };
+    tokio::time::timeout(deadline, read).await.unwrap_or(Err(BodyError::Slow(deadline)))
 }

@@ -6,6 +6,7 @@
 //! Endpoints whose writes the contract does not have (sites, pods, entitlements, the CPA, the
 //! event database, home-site update) answer 501 with an `APIError`, never a pretence.
 
+use super::auth::LoginRefused;
 use super::{ApiError, Call, Reply, State};
 use crate::backend::embedded::Embedded;
 use crate::fault::Fault;
@@ -260,14 +261,20 @@ fn login(s: &State, c: &Call) -> Result<Reply, ApiError> {
     o.only(&["domain", "username", "password"])?;
     let (user, domain) = (o.str("username")?, o.str("domain")?);
     // `password` is `char[]` in Horizon's model: a string, or an array of one-character strings.
+    let one_char = |ch: &Value| ch.as_str().filter(|c| c.chars().count() == 1).map(String::from);
     let password = match o.req("password")? {
         Value::String(p) => p.clone(),
-        Value::Array(chars) => {
-            chars.iter().map(|ch| ch.as_str().map(String::from)).collect::<Option<String>>().ok_or_else(|| Fault::invalid_type("password", "string"))?
-        }
-        _ => return Err(Fault::invalid_type("password", "string").into()),
+        Value::Array(chars) => chars.iter().map(one_char).collect::<Option<String>>().ok_or_else(|| Fault::invalid_type("password", "string or char[]"))?,
+        _ => return Err(Fault::invalid_type("password", "string or char[]").into()),
     };
-    let (access, refresh) = s.auth.login(&s.root, user, domain, &password)?;
+    let (access, refresh) = s.auth.login(&s.root, user, domain, &password).map_err(|why| match why {
+        LoginRefused::Fault(f) => ApiError::from(f),
+        LoginRefused::Locked(left) => {
+            let secs = left.as_secs() + 1;
+            ApiError::new(http_error::TOO_MANY_REQUESTS, format!("Too many failed logins for {domain}\\{user}; retry in {secs} s."))
+                .with("X-Rate-Limit-Retry-After-Seconds", secs.to_string())
+        }
+    })?;
     Ok(Reply::json(json!({"access_token": access, "refresh_token": refresh})))
 }
 
@@ -323,10 +330,9 @@ fn action_method(c: &Call, action: Action) -> Result<M, ApiError> {
         Action::Reset => M::SessionResetSessions,
         Action::Restart => M::SessionRestartSessions,
         Action::SendMessage => M::SessionSendMessages,
-        Action::Logoff => match c.param("forced") {
-            None | Some("false") => M::SessionLogoffSessions,
-            Some("true") => M::SessionLogoffSessionsForced,
-            Some(other) => return Err(Fault::invalid_argument("forced", format!("forced must be true or false, not {other:?}.")).into()),
+        Action::Logoff => match c.flag("forced")? {
+            None | Some(false) => M::SessionLogoffSessions,
+            Some(true) => M::SessionLogoffSessionsForced,
         },
     })
 }
@@ -337,8 +343,21 @@ fn contract_ids(ids: &[Value], ty: IdType) -> Value {
     Value::Array(ids.iter().map(|v| v.as_str().map_or_else(|| v.clone(), |s| contract_id(ty, s).into())).collect())
 }
 
+/// A bulk request's array of items: at most [`MAX_BULK_ITEMS`].
 fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, ApiError> {
-    v.as_array().ok_or_else(|| Fault::invalid_type("body", &format!("{what}[]")).into())
+    let items = v.as_array().ok_or_else(|| ApiError::from(Fault::invalid_type("body", &format!("{what}[]"))))?;
+    within_bulk_limit(items.len())?;
+    Ok(items)
+}
+
+fn within_bulk_limit(n: usize) -> Result<(), ApiError> {
+    if n > MAX_BULK_ITEMS {
+        return Err(ApiError::new(
+            http_error::TOO_MANY_ITEMS,
+            format!("This request names {n} items; one request may name at most {MAX_BULK_ITEMS} (MAX_BULK_ITEMS): split it."),
+        ));
+    }
+    Ok(())
 }
 
 /// One `BulkItemResponseInfo`.
@@ -408,6 +427,7 @@ fn global_action(s: &State, c: &Call, action: Action) -> Result<Reply, ApiError>
     let method = action_method(c, action)?;
     let body = c.json()?;
     let (specs, message) = action_body(&body, action, "GlobalSessionSendMessageSpec", "global_session_action_specs", "GlobalSessionActionSpec")?;
+    within_bulk_limit(specs.iter().map(|s| s.get("ids").and_then(Value::as_array).map_or(0, Vec::len)).sum())?;
     let mut answers = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let o = Obj::nested(spec, format!("[{i}]"), "GlobalSessionActionSpec")?;
@@ -712,9 +732,17 @@ fn pod_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
 /// `PodFederationInfo`: the local connection server's status always; the sites once CPA is
 /// initialized.
 fn cpa_get(s: &State, c: &Call) -> Result<Reply, ApiError> {
-    let initialized = s.root.embedded().map_or(true, |e| e.read().initialized);
+    let (initialized, name, guid) = match s.root.embedded() {
+        Some(e) => {
+            let f = e.read();
+            (f.initialized, f.name().to_owned(), f.guid())
+        }
+        None => return Err(Fault::unexpected("the REST server serves an embedded federation only").into()),
+    };
     let mut info = json!({"local_connection_server_status": if initialized { "ENABLED" } else { "DISABLED" }});
     if initialized {
+        info["name"] = name.into();
+        info["guid"] = guid.into();
         info["sites"] = inventory(c, "Site", None)?.iter().map(|r| Value::from(wire_id(str_of(r, "id")))).collect();
     }
     Ok(Reply::json(info))
@@ -759,12 +787,7 @@ fn ad_row(row: &Value) -> Value {
 }
 
 fn ad_list(_: &State, c: &Call) -> Result<Reply, ApiError> {
-    let group_only = match c.param("group_only") {
-        None => None,
-        Some("true") => Some(equals("group", true)),
-        Some("false") => Some(equals("group", false)),
-        Some(other) => return Err(Fault::invalid_argument("group_only", format!("group_only must be true or false, not {other:?}.")).into()),
-    };
+    let group_only = c.flag("group_only")?.map(|g| equals("group", g));
     contract_list(c, |q| call(c, M::InventoryQuery, q), json!({"entityType": "UserOrGroup"}), AD_SUMMARY, group_only, |row| to_wire(AD_SUMMARY, &ad_row(row)))
 }
 
