@@ -5,6 +5,7 @@
 //! `…0013` is locked, `…0006/12/18/24` disconnected, `…0008` on an unmanaged PC, `…0009/19`
 //! RDS desktops, `…0010/20` application sessions; `pod-1-2-…` are remote.
 
+mod hostile;
 mod http;
 mod openapi;
 

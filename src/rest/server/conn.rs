@@ -222,7 +222,7 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Guarded<I> {
 
 /// Runs one connection until it ends, misses a deadline, is asked to free its slot while idle
 /// (`pressure`), or the server stops (then it finishes the request it is on).
-pub async fn serve<I>(io: I, state: Arc<State>, peer: SocketAddr, stop: &mut watch::Receiver<bool>, pressure: &Notify)
+pub async fn serve<I>(io: I, state: Arc<State>, peer: SocketAddr, stop: &mut watch::Receiver<bool>, pressure: &mut watch::Receiver<u64>)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -240,8 +240,8 @@ where
             Ok::<_, Infallible>(answer)
         }
     });
-    let conn = Http::new().http1_only(true).http1_half_close(true).serve_connection(guarded, service);
-    tokio::pin!(conn);
+    // Boxed, not pinned on the stack, so that dropping it gives the stream back.
+    let mut conn = Box::pin(Http::new().http1_only(true).http1_half_close(true).serve_connection(guarded, service));
     let mut stopping = false;
     let missed = loop {
         let deadline = watch.deadline(&deadlines);
@@ -251,14 +251,17 @@ where
                 None => std::future::pending().await,
             }
         };
+        // Biased: the connection is polled first, so a new one reads what already arrived
+        // (and is not idle) before it looks at the pressure.
         tokio::select! {
+            biased;
             _ = conn.as_mut() => return,
             _ = stop.changed(), if !stopping => {
                 stopping = true;
                 conn.as_mut().graceful_shutdown();
             }
             _ = watch.changed.notified() => {}
-            _ = pressure.notified() => {
+            Ok(()) = pressure.changed() => {
                 if watch.phase() == Phase::Idle {
                     break Phase::Idle;
                 }

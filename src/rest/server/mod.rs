@@ -33,8 +33,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
+
+/// Failed accepts (out of descriptors) are logged at most this often, whatever `--quiet` says.
+const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// The base path of every endpoint (the OpenAPI file's server URL).
 pub const BASE_PATH: &str = "/rest";
@@ -321,19 +324,26 @@ impl Server {
     ///
     /// At most `max_connections` are open: with none free, idle keep-alive connections are
     /// asked to close and the next connection waits in the listen backlog. A failed accept
-    /// (out of descriptors) backs off, 5 ms doubling to 1 s, and is logged once per burst.
+    /// (out of descriptors) backs off, 5 ms doubling to 1 s, and is logged at most once per
+    /// [`ACCEPT_LOG_EVERY`].
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let cap = self.state.options.max_connections.unwrap_or_else(default_max_connections).max(1);
         let slots = Arc::new(Semaphore::new(cap));
-        let pressure = Arc::new(Notify::new());
-        let (mut failures, mut backoff) = (0u64, Duration::ZERO);
+        // Bumped when a slot or a descriptor is wanted: idle connections then close.
+        let (pressure, pressure_rx) = tokio::sync::watch::channel(0u64);
+        let squeeze = || {
+            let next = *pressure.borrow() + 1;
+            let _ = pressure.send(next);
+        };
+        // Failed accepts: the backoff, when one was last logged, and how many since.
+        let (mut backoff, mut logged, mut unlogged) = (Duration::ZERO, None::<Instant>, 0u64);
         tokio::pin!(shutdown);
         'serving: loop {
             let slot = match Arc::clone(&slots).try_acquire_owned() {
                 Ok(slot) => slot,
                 Err(_) => {
-                    pressure.notify_waiters();
+                    squeeze();
                     tokio::select! {
                         _ = &mut shutdown => break 'serving,
                         slot = Arc::clone(&slots).acquire_owned() => slot.expect("the semaphore is never closed"),
@@ -346,12 +356,15 @@ impl Server {
                     accepted = self.listener.accept() => match accepted {
                         Ok(a) => break a,
                         Err(e) => {
-                            if failures == 0 {
-                                eprintln!("hvapi serve: accept failed: {e}; backing off (logged once until an accept succeeds)");
+                            if logged.map_or(true, |at| at.elapsed() >= ACCEPT_LOG_EVERY) {
+                                let more = if unlogged > 0 { format!(" ({unlogged} more since the last such line)") } else { String::new() };
+                                eprintln!("hvapi serve: accept failed: {e}{more}; backing off, logged at most every {} s", ACCEPT_LOG_EVERY.as_secs());
+                                (logged, unlogged) = (Some(Instant::now()), 0);
+                            } else {
+                                unlogged += 1;
                             }
-                            failures += 1;
                             // Descriptors may be what ran out: idle connections give theirs back.
-                            pressure.notify_waiters();
+                            squeeze();
                             backoff = (backoff * 2).clamp(Duration::from_millis(5), Duration::from_secs(1));
                             tokio::select! {
                                 _ = &mut shutdown => break 'serving,
@@ -361,21 +374,18 @@ impl Server {
                     },
                 }
             };
-            if failures > 0 {
-                eprintln!("hvapi serve: accepting again after {failures} failed accepts");
-                (failures, backoff) = (0, Duration::ZERO);
-            }
+            backoff = Duration::ZERO;
             let _ = tcp.set_nodelay(true);
             let state = Arc::clone(&self.state);
             let tls = self.tls.clone();
             let mut stop = stop_rx.clone();
-            let pressure = Arc::clone(&pressure);
+            let mut pressure = pressure_rx.clone();
             tokio::spawn(async move {
                 let header = state.options.deadlines.header;
                 match tls {
-                    None => conn::serve(tcp, state, peer, &mut stop, &pressure).await,
+                    None => conn::serve(tcp, state, peer, &mut stop, &mut pressure).await,
                     Some(acceptor) => match tokio::time::timeout(header, acceptor.accept(tcp)).await {
-                        Ok(Ok(stream)) => conn::serve(stream, state, peer, &mut stop, &pressure).await,
+                        Ok(Ok(stream)) => conn::serve(stream, state, peer, &mut stop, &mut pressure).await,
                         Ok(Err(e)) => {
                             if state.options.log {
                                 eprintln!("hvapi serve: TLS handshake with {peer} failed: {e}")
