@@ -8,6 +8,11 @@
 //! page and 1,000-id forced logoffs of local and of another pod's sessions made through the
 //! REST backend (an hvapi client on this server).
 //!
+//! Targets (issue 17), each printed beside its figure: one 1,000-row page over REST in at
+//! most 1.5× the same page through the C ABI (`Client::call_text`, what `hv_invoke` runs),
+//! the two measured alternately in this run; a 100-id forced logoff at 2,500 requests/s or
+//! more on one connection.
+//!
 //! Environment: `HVAPI_BENCH_QUICK=1` for a smoke run (fewer sessions and requests).
 
 use hvapi::rest::server::{Options, Server};
@@ -120,6 +125,8 @@ fn main() {
     }
     let map_ms = t.elapsed().as_secs_f64() * 1000.0 / n as f64;
     println!("Session_Query limit 1000 through Client::call: {call_ms:.1} ms; mapping 1,000 rows to SessionInfo and writing them: {map_ms:.1} ms");
+    // A second caller on the same federation, for the C ABI's side of the comparison.
+    let abi = client.sign_in("administrator", "HVDEMO", None).expect("the built-in administrator");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let server = runtime.block_on(Server::bind(client, Options { listen: "127.0.0.1:0".parse().unwrap(), log: false, ..Options::default() })).unwrap();
     let url = server.url().to_owned();
@@ -130,15 +137,47 @@ fn main() {
     }));
     let token = login(&addr);
 
+    // One 1,000-row page, REST and C ABI alternately (page k of each, the same rows).
+    let pages = if quick { 20 } else { 100 };
+    let mut conn = Conn::new(&addr);
+    let (mut rest_ms, mut abi_ms) = (Vec::new(), Vec::new());
+    for k in 0..pages {
+        let page = k % 200 + 1;
+        let t = Instant::now();
+        let (status, _) = conn.send("GET", &format!("/rest/inventory/v1/sessions?page={page}&size=1000"), &token, b"");
+        assert_eq!(status, 200);
+        rest_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let text = abi.call_text(hvapi::Method::SessionQuery, &format!("{{\"startingOffset\": {}, \"limit\": 1000}}", (page - 1) * 1000)).unwrap();
+        std::hint::black_box(std::ffi::CString::new(text.get()).unwrap());
+        abi_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (r, a) = (median(&mut rest_ms), median(&mut abi_ms));
+    println!("\none 1,000-row page (median of {pages}): REST {r:.2} ms, C ABI {a:.2} ms: ratio {:.2} (target <= 1.5)", r / a);
+
+    // A 100-id forced logoff on one connection: request i logs off local sessions 100*i+1 .. 100*i+100.
+    let small = if quick { 100 } else { 1000 };
+    let make = Arc::new(move |i: usize| {
+        let ids: Vec<String> = (i * 100 + 1..i * 100 + 101).map(|n| format!("pod-1-1-{n:07}")).collect();
+        ("POST".to_owned(), "/rest/inventory/v1/sessions/action/logoff?forced=true".to_owned(), serde_json::to_vec(&ids).unwrap())
+    });
+    let rps = drive(&addr, &token, 1, small, make);
+    println!("POST …/logoff?forced=true, 100 ids, 1 connection: {rps:.0} requests/s (target >= 2500)");
+
     println!("\n{:<62} {:>6} {:>12} {:>14}", "figure", "conns", "requests/s", "items/s");
     let list_requests = if quick { 40 } else { 200 };
     for conns in [1, 16] {
         let rps = drive(&addr, &token, conns, list_requests, Arc::new(|_| ("GET".into(), "/rest/inventory/v1/sessions?size=1000".into(), Vec::new())));
         println!("{:<62} {:>6} {:>12.1} {:>14.0}", "GET /inventory/v1/sessions?size=1000 (1,000 rows)", conns, rps, rps * 1000.0);
     }
-    // Logoff: request i logs off local sessions 1000*i+1 .. 1000*i+1000 (each once).
-    let logoff_requests = if quick { 10 } else { 100 };
-    let base = Arc::new(AtomicUsize::new(0));
+    // Logoff: request i logs off local sessions 1000*i+1 .. 1000*i+1000 (each once), after
+    // the 100-id run's.
+    let logoff_requests = if quick { 5 } else { 50 };
+    let base = Arc::new(AtomicUsize::new(small / 10));
     for conns in [1, 16] {
         let offset = base.fetch_add(logoff_requests, Ordering::SeqCst);
         let make = Arc::new(move |i: usize| {

@@ -898,7 +898,8 @@ pub fn run<'f, R>(
 
 // ------------------------------------------------------------------ JSON
 
-struct ValJson<'f, 's>(&'f Federation, Val<'f, 's>);
+/// A member's value as the contract writes it (user and group indexes as their ids).
+pub struct ValJson<'f, 's>(pub &'f Federation, pub Val<'f, 's>);
 
 impl Serialize for ValJson<'_, '_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
@@ -966,6 +967,19 @@ impl<R> Serialize for RowJson<'_, '_, R> {
             }
         }
         map.end()
+    }
+}
+
+impl<'f, R> Page<'f, R> {
+    /// The federation the rows are read from.
+    pub fn federation(&self) -> &'f Federation {
+        self.f
+    }
+
+    /// The reader of a member, by its contract name: for writers of other forms of the rows
+    /// (the REST server's wire rows), which then read the store as this page's JSON does.
+    pub fn reader(&self, name: &str) -> Option<Read<R>> {
+        self.members.iter().find(|m| m.name == name).map(|m| m.read)
     }
 }
 

@@ -333,6 +333,12 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
 /// all of them with the federation privilege, otherwise those in access groups the caller
 /// may view.
 pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json, Fault> {
+    query_page(f, admin, q, reach, |page| json(page))
+}
+
+/// Session_Query's page, handed to `out` (which writes it in some form) before the rows'
+/// borrow of the federation ends.
+pub fn query_page<T>(f: &Federation, admin: Ix, q: &Query, reach: Reach, out: impl FnOnce(&query::Page<'_, Session>) -> T) -> Result<T, Fault> {
     let rule = rule(Method::SessionQuery);
     privilege::require_anywhere(f, admin, rule)?;
     let all = privilege::holds_federation(f, admin, rule);
@@ -358,7 +364,7 @@ pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json,
             query::run(q, &SESSION_MEMBERS, f, f.sessions.iter().filter(|(_, s)| shown(s)), Some(count))?
         }
     };
-    Ok(json(&page))
+    Ok(out(&page))
 }
 
 /// Sessions that can match `filter`, in store order, when an Equals on the id or the user

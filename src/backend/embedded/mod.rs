@@ -119,6 +119,18 @@ impl Embedded {
         }
     }
 
+    /// The contract's Session_Query as the page itself, handed to `out` under the read lock
+    /// (the REST server writes its wire rows straight from it).
+    pub fn session_page<T>(&self, request: &Value, out: impl FnOnce(&service::query::Page<'_, store::Session>) -> T) -> Result<T, Fault> {
+        match Request::parse(Method::SessionQuery, request)? {
+            Request::SessionQuery(q) => {
+                let f = self.read();
+                session::query_page(&f, self.admin, &q, Reach::local(&f), out)
+            }
+            _ => Err(Fault::unexpected("Session_Query's request did not parse as one")),
+        }
+    }
+
     /// The id of the pod a session is on; `None` for an id that names no session.
     pub fn session_pod(&self, id: &str) -> Option<String> {
         let f = self.read();

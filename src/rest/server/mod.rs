@@ -115,12 +115,23 @@ pub struct State {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
-    pub body: Option<Value>,
+    pub body: Option<Payload>,
+}
+
+/// A JSON body: a value, or text already written (the wire rows of a page).
+pub enum Payload {
+    Json(Value),
+    Text(Vec<u8>),
 }
 
 impl Reply {
     pub fn json(body: Value) -> Reply {
-        Reply { status: 200, headers: Vec::new(), body: Some(body) }
+        Reply { status: 200, headers: Vec::new(), body: Some(Payload::Json(body)) }
+    }
+
+    /// JSON text the handler wrote.
+    pub fn text(body: Vec<u8>) -> Reply {
+        Reply { status: 200, headers: Vec::new(), body: Some(Payload::Text(body)) }
     }
 
     pub fn empty(status: u16) -> Reply {
@@ -165,7 +176,7 @@ impl From<Fault> for ApiError {
 
 impl From<ApiError> for Reply {
     fn from(e: ApiError) -> Reply {
-        Reply { status: e.status, headers: e.headers, body: Some(e.body) }
+        Reply { status: e.status, headers: e.headers, body: Some(Payload::Json(e.body)) }
     }
 }
 
@@ -503,9 +514,12 @@ fn render(reply: Reply) -> Response<Body> {
         }
     }
     let body = match reply.body {
-        Some(v) => {
+        Some(payload) => {
             b = b.header(CONTENT_TYPE, "application/json");
-            Body::from(serde_json::to_vec(&v).unwrap_or_default())
+            Body::from(match payload {
+                Payload::Json(v) => serde_json::to_vec(&v).unwrap_or_default(),
+                Payload::Text(t) => t,
+            })
         }
         None => Body::empty(),
     };

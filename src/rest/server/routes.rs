@@ -175,9 +175,12 @@ fn params(c: &Call) -> ListParams {
 }
 
 fn page_reply(page: Page) -> Reply {
-    let mut reply = Reply::json(Value::Array(page.rows));
-    reply.headers.push(("X-TOTAL-COUNT", page.total.to_string()));
-    if page.has_more {
+    page_headers(Reply::json(Value::Array(page.rows)), page.total, page.has_more)
+}
+
+fn page_headers(mut reply: Reply, total: u64, has_more: bool) -> Reply {
+    reply.headers.push(("X-TOTAL-COUNT", total.to_string()));
+    if has_more {
         reply.headers.push(("HAS_MORE_RECORDS", "true".into()));
     }
     reply
@@ -305,8 +308,15 @@ fn logout(s: &State, c: &Call) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------
 // sessions
 
+/// The local pod's sessions: Session_Query's page, its wire rows written straight from the
+/// store ([`page_rows`]).
 fn sessions_list(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
-    contract_list(c, |q| call(c, M::SessionQuery, q), json!({}), fields, None, |row| to_wire(fields, row))
+    let list = params(c).to_contract(fields)?;
+    let (rows, count, offset, remaining) = embedded(c)?.session_page(&Value::Object(list.query.clone()), |page| {
+        (page_rows(fields, page), page.results.len(), page.starting_offset as u64, page.remaining_count as u64)
+    })?;
+    let page = wire_page(&list, rows, count, offset, remaining)?;
+    Ok(page_headers(Reply::text(page.rows), page.total, page.has_more))
 }
 
 fn session_get(_: &State, c: &Call, fields: Fields) -> Result<Reply, ApiError> {
