@@ -37,6 +37,7 @@ impl Raw {
     pub fn new(addr: &str) -> Raw {
         let s = TcpStream::connect(addr).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.set_nodelay(true).unwrap();
         Raw { r: BufReader::new(s.try_clone().unwrap()), w: s }
     }
 
@@ -75,8 +76,8 @@ impl Raw {
     pub fn send(&mut self, method: &str, target: &str, token: Option<&str>, body: &[u8]) -> Option<Answer> {
         let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
         let head = format!("{method} {target} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len());
-        self.write(head.as_bytes());
-        let _ = self.w.write_all(body);
+        // One write: head and body in one segment (no Nagle wait between them).
+        let _ = self.w.write_all(&[head.as_bytes(), body].concat());
         self.read()
     }
 

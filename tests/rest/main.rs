@@ -6,6 +6,7 @@
 //! RDS desktops, `…0010/20` application sessions; `pod-1-2-…` are remote.
 
 mod hostile;
+mod load;
 mod http;
 mod openapi;
 

@@ -205,6 +205,34 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Guarded<I> {
         r
     }
 
+    // Vectored, so that hyper writes a body from its own buffer rather than copying it into
+    // one with the head (a page's answer would otherwise be held twice while it is written).
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        match bufs.iter().find(|b| !b.is_empty()) {
+            Some(first) if self.pending.is_empty() && replace_hyper_error(first).is_none() => {
+                let r = {
+                    let mut io = self.io();
+                    Pin::new(&mut *io).poll_write_vectored(cx, bufs)
+                };
+                if let Poll::Ready(Ok(n)) = r {
+                    if n > 0 {
+                        self.watch.wrote();
+                    }
+                }
+                r
+            }
+            Some(first) => {
+                let first: &[u8] = first;
+                self.poll_write(cx, first)
+            }
+            None => Poll::Ready(Ok(0)),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io().is_write_vectored()
+    }
+
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if let Poll::Pending = self.drain(cx)? {
             return Poll::Pending;

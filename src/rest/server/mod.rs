@@ -109,6 +109,14 @@ pub struct State {
     pub options: Options,
     /// Per access token: (the second, requests in it).
     rate: Mutex<HashMap<String, (u64, u32)>>,
+    /// Handlers running at once: at most [`max_handlers`]; the others wait their turn, so the
+    /// memory their answers take is bounded whatever the number of connections.
+    work: Semaphore,
+}
+
+/// Handlers run at once: twice the cores, at least 4.
+fn max_handlers() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4)
 }
 
 /// An answer: status, extra headers, and a JSON body (none for an empty one).
@@ -321,7 +329,7 @@ impl Server {
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("{}://{addr}{BASE_PATH}", if tls.is_some() { "https" } else { "http" });
-        let state = Arc::new(State { root, auth: Auth::new(options.token_ttl, options.refresh_ttl), options, rate: Mutex::new(HashMap::new()) });
+        let state = Arc::new(State { root, auth: Auth::new(options.token_ttl, options.refresh_ttl), options, rate: Mutex::new(HashMap::new()), work: Semaphore::new(max_handlers()) });
         Ok(Server { listener, tls, state, url })
     }
 
@@ -599,6 +607,7 @@ async fn route(state: &Arc<State>, req: &Parts, body: &mut Option<Body>) -> Resu
         None => Vec::new(),
     };
     let call = Call { login, id, params, body };
+    let _turn = state.work.acquire().await.expect("the semaphore is never closed");
     let handler = route.handler;
     let state = Arc::clone(state);
     let reply = tokio::task::block_in_place(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&state, &call))))
