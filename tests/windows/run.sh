@@ -45,7 +45,7 @@ fi
 
 cflags=(-Wall -Wextra -Werror -O1 -I"$root/include")
 # -static: mingw's own runtime (libgcc, winpthread) goes into the test programs, not beside them.
-link=("$build/hvapi.dll" -static)
+link=("$build/hvapi.dll" -static -lpthread)
 
 run() {
     local name="$1"; shift
@@ -62,7 +62,7 @@ case "$what" in
 abi)
     printf '== abi_test.c with x86_64-w64-mingw32-gcc (C11) and -g++ (C++17), linked against hvapi.dll\n'
     x86_64-w64-mingw32-gcc -std=c11 "${cflags[@]}" -pedantic -Wno-pedantic-ms-format "$root/tests/c/abi_test.c" -o "$build/abi_test_c.exe" "${link[@]}"
-    x86_64-w64-mingw32-g++ -x c++ -std=c++17 "${cflags[@]}" "$root/tests/c/abi_test.c" -o "$build/abi_test_cxx.exe" "${link[@]}"
+    x86_64-w64-mingw32-g++ -x c++ -std=c++17 "${cflags[@]}" "$root/tests/c/abi_test.c" -x none -o "$build/abi_test_cxx.exe" "${link[@]}"
     x86_64-w64-mingw32-g++ -std=c++17 "${cflags[@]}" "$root/tests/c/header_cxx.cpp" -o "$build/header_cxx.exe" "${link[@]}"
     status=0
     run "header_cxx (C++)" ./header_cxx.exe || status=1

@@ -190,7 +190,10 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(Url::parse("https://cs1.corp.example/rest/login?x=1").unwrap(), Url { https: true, host: "cs1.corp.example", port: 443, path: "/rest/login?x=1" });
+        assert_eq!(
+            Url::parse("https://cs1.corp.example/rest/login?x=1").unwrap(),
+            Url { https: true, host: "cs1.corp.example", port: 443, path: "/rest/login?x=1" }
+        );
         assert_eq!(Url::parse("HTTP://127.0.0.1:8080").unwrap(), Url { https: false, host: "127.0.0.1", port: 8080, path: "/" });
         assert_eq!(Url::parse("https://[::1]:9/rest").unwrap(), Url { https: true, host: "::1", port: 9, path: "/rest" });
         for bad in ["not a url", "ftp://x", "https://", "https://:80/", "https://h:0/", "https://h:99999/", "https://u@h/", "https://h/a b", "https://h/#f"] {

@@ -32,6 +32,10 @@ const SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE: DWORD = 0x0000_0200;
 const SECURITY_FLAG_IGNORE_CERT_CN_INVALID: DWORD = 0x0000_1000;
 const SECURITY_FLAG_IGNORE_CERT_DATE_INVALID: DWORD = 0x0000_2000;
 const WINHTTP_OPTION_REDIRECT_POLICY_NEVER: DWORD = 0;
+// Winsock errors WinHTTP may pass on (wine does).
+const WSAECONNRESET: DWORD = 10054;
+const WSAETIMEDOUT: DWORD = 10060;
+const WSAECONNREFUSED: DWORD = 10061;
 /// `WINHTTP_CALLBACK_STATUS_SECURE_FAILURE`'s flags, with what each says.
 const SECURE_FAILURES: &[(DWORD, &str)] = &[
     (0x0000_0001, "the certificate's revocation could not be checked"),
@@ -98,7 +102,8 @@ impl Http {
         if session.is_null() {
             session = open(WINHTTP_ACCESS_TYPE_DEFAULT_PROXY);
         }
-        let session = Handle::new(session, "WinHttpOpen").map_err(|f| Fault::unexpected(format!("WinHTTP cannot start: {}", f.describe(Default::default()))))?;
+        let session =
+            Handle::new(session, "WinHttpOpen").map_err(|f| Fault::unexpected(format!("WinHTTP cannot start: {}", f.describe(Default::default()))))?;
         let roots = match &tls.roots {
             Some(der) if tls.verify => Some(roots(der)?),
             _ => None,
@@ -120,9 +125,14 @@ impl Http {
 
         let ms = x.timeout.as_millis().min(i32::MAX as u128) as i32;
         check(unsafe { WinHttpSetTimeouts(h, ms, ms, ms, ms) }, "WinHttpSetTimeouts", None)?;
+        // The wait for the answer's headers has its own timeout (wine: none unless set).
+        set_dword(h, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, ms as DWORD)?;
         set_dword(h, WINHTTP_OPTION_REDIRECT_POLICY, WINHTTP_OPTION_REDIRECT_POLICY_NEVER)?;
         if url.https && !self.verify {
-            let all = SECURITY_FLAG_IGNORE_UNKNOWN_CA | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE | SECURITY_FLAG_IGNORE_CERT_CN_INVALID | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID;
+            let all = SECURITY_FLAG_IGNORE_UNKNOWN_CA
+                | SECURITY_FLAG_IGNORE_CERT_WRONG_USAGE
+                | SECURITY_FLAG_IGNORE_CERT_CN_INVALID
+                | SECURITY_FLAG_IGNORE_CERT_DATE_INVALID;
             set_dword(h, WINHTTP_OPTION_SECURITY_FLAGS, all)?;
         } else if url.https && self.roots.is_some() {
             set_dword(h, WINHTTP_OPTION_SECURITY_FLAGS, SECURITY_FLAG_IGNORE_UNKNOWN_CA)?;
@@ -170,12 +180,7 @@ impl Http {
 
         let status = unsafe { query_number(h, WINHTTP_QUERY_STATUS_CODE) }?;
         let raw_headers = unsafe { query_text(h, WINHTTP_QUERY_RAW_HEADERS_CRLF) }?;
-        let headers = raw_headers
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-            .collect();
+        let headers = raw_headers.lines().skip(1).filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
 
         let mut bytes = Vec::new();
         let mut buf = vec![0u8; 64 << 10];
@@ -252,7 +257,14 @@ fn roots(der: &[Vec<u8>]) -> Result<Roots, Fault> {
     let roots = Roots { der: der.to_vec(), store };
     for c in der {
         let ok = unsafe {
-            CertAddEncodedCertificateToStore(roots.store, X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, c.as_ptr(), c.len() as DWORD, CERT_STORE_ADD_ALWAYS, null_mut())
+            CertAddEncodedCertificateToStore(
+                roots.store,
+                X509_ASN_ENCODING | PKCS_7_ASN_ENCODING,
+                c.as_ptr(),
+                c.len() as DWORD,
+                CERT_STORE_ADD_ALWAYS,
+                null_mut(),
+            )
         };
         if ok == 0 {
             return Err(Fault::invalid_argument("caFile", format!("caFile holds a certificate Windows cannot read (CryptoAPI error 0x{:08x}).", last_error())));
@@ -367,8 +379,8 @@ fn failure(code: DWORD, what: &str, secure: Option<DWORD>) -> Failure {
     let named = format!("{} in {what}", name(code));
     match code {
         ERROR_WINHTTP_NAME_NOT_RESOLVED => Failure::Resolve(named),
-        ERROR_WINHTTP_CANNOT_CONNECT => Failure::Connect(named),
-        ERROR_WINHTTP_TIMEOUT => Failure::Timeout(Some(named)),
+        ERROR_WINHTTP_CANNOT_CONNECT | WSAECONNREFUSED => Failure::Connect(named),
+        ERROR_WINHTTP_TIMEOUT | WSAETIMEDOUT => Failure::Timeout(Some(named)),
         ERROR_WINHTTP_SECURE_FAILURE
         | ERROR_WINHTTP_SECURE_CERT_DATE_INVALID
         | ERROR_WINHTTP_SECURE_CERT_CN_INVALID
@@ -386,7 +398,7 @@ fn failure(code: DWORD, what: &str, secure: Option<DWORD>) -> Failure {
                 Failure::Tls(format!("{named}: {}", said.join("; ")))
             }
         }
-        ERROR_WINHTTP_CONNECTION_ERROR | ERROR_WINHTTP_INVALID_SERVER_RESPONSE => Failure::Closed(named),
+        ERROR_WINHTTP_CONNECTION_ERROR | ERROR_WINHTTP_INVALID_SERVER_RESPONSE | WSAECONNRESET => Failure::Closed(named),
         _ => Failure::Other(named),
     }
 }
@@ -414,6 +426,9 @@ fn name(code: DWORD) -> String {
         (ERROR_WINHTTP_SECURE_INVALID_CERT, "ERROR_WINHTTP_SECURE_INVALID_CERT"),
         (ERROR_WINHTTP_SECURE_CERT_REVOKED, "ERROR_WINHTTP_SECURE_CERT_REVOKED"),
         (ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE, "ERROR_WINHTTP_SECURE_CERT_WRONG_USAGE"),
+        (WSAECONNRESET, "WSAECONNRESET"),
+        (WSAETIMEDOUT, "WSAETIMEDOUT"),
+        (WSAECONNREFUSED, "WSAECONNREFUSED"),
     ];
     match known.iter().find(|(c, _)| *c == code) {
         Some((_, n)) => format!("{n} ({code})"),
