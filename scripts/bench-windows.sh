@@ -16,7 +16,7 @@ build="$root/target/windows/bench"
 mkdir -p "$build"
 
 cargo build --release --lib --quiet
-bash scripts/build-windows.sh >/dev/null
+bash scripts/build-windows.sh >/dev/null 2>&1 || { echo "bench-windows: scripts/build-windows.sh failed" >&2; exit 1; }
 dll="$root/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
 if [ ! -f "$dll" ] || ! command -v wine >/dev/null 2>&1; then
     echo "bench-windows: skipped: toolchain missing (hvapi.dll or wine; scripts/setup.sh installs them)"

@@ -8,6 +8,7 @@
  * Each round opens a fresh world (not timed), then times only the one call. Prints one line:
  * "median_seconds items_per_second" of the rounds.
  */
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include "hvapi.h"
 
 #include <stdio.h>
