@@ -135,6 +135,23 @@ static void refused(const char *what, const char *cfg, HvStatus want, DWORD max_
     hv_string_free(out);
 }
 
+/* hv_client_open that must succeed, then a call on the connection that must succeed. */
+static void accepted(const char *what, const char *cfg)
+{
+    struct HvClient *c;
+    char *out;
+    HvStatus st = open_rest(cfg, &c, &out);
+    check(st == HV_OK && c != NULL, out, "%s: accepted", what);
+    hv_string_free(out);
+    if (c != NULL) {
+        out = NULL;
+        st = hv_session_get_local_summary_view(c, "{\"id\":\"Session/pod-1-1-0000004\"}", &out);
+        check(st == HV_OK && has(out, "\"id\":\"Session/pod-1-1-0000004\""), out, "%s: a call succeeds", what);
+        hv_string_free(out);
+        hv_client_close(c);
+    }
+}
+
 static HvStatus call(HvStatus (*fn)(struct HvClient *, const char *, char **), struct HvClient *c, const char *req, char **out)
 {
     *out = NULL;
@@ -242,27 +259,9 @@ int main(int argc, char **argv)
     /* TLS. */
     refused("https with a certificate of an untrusted CA, verifyTls by default", config(tls, ""), HV_UNEXPECTED, 15000,
             "the secure connection failed", "ERROR_WINHTTP_SECURE", "certificate", NULL);
-    st = open_rest(config(tls, ",\"verifyTls\":false"), &c, &out);
-    check(st == HV_OK && c != NULL, out, "https with verifyTls false: accepted");
-    hv_string_free(out);
-    if (c != NULL) {
-        st = call(hv_session_get_local_summary_view, c, "{\"id\":\"Session/pod-1-1-0000004\"}", &out);
-        check(st == HV_OK, out, "https with verifyTls false: a call succeeds");
-        hv_string_free(out);
-        hv_client_close(c);
-        c = NULL;
-    }
+    accepted("https with verifyTls false", config(tls, ",\"verifyTls\":false"));
     snprintf(extra, sizeof extra, "%s", ca_member(ca));
-    st = open_rest(config(tls, extra), &c, &out);
-    check(st == HV_OK && c != NULL, out, "https with caFile of the test CA: accepted");
-    hv_string_free(out);
-    if (c != NULL) {
-        st = call(hv_session_get_local_summary_view, c, "{\"id\":\"Session/pod-1-1-0000004\"}", &out);
-        check(st == HV_OK, out, "https with caFile of the test CA: a call succeeds");
-        hv_string_free(out);
-        hv_client_close(c);
-        c = NULL;
-    }
+    accepted("https with caFile of the test CA", config(tls, extra));
     snprintf(extra, sizeof extra, "%s", ca_member(other_ca));
     refused("https with caFile of another CA", config(tls, extra), HV_UNEXPECTED, 15000, "the secure connection failed",
             "does not chain to a CA of caFile", NULL);
