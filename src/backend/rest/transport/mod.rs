@@ -137,7 +137,7 @@ impl<'a> Url<'a> {
         } else {
             return Err("it must start with https:// or http://".into());
         };
-        let end = rest.find(|c| c == '/' || c == '?' || c == '#').unwrap_or(rest.len());
+        let end = rest.find(&['/', '?', '#'][..]).unwrap_or(rest.len());
         let (authority, path) = rest.split_at(end);
         if path.contains('#') {
             return Err("it must not have a fragment (#)".into());
