@@ -48,6 +48,8 @@ version=$(bash "$repo/scripts/version.sh")
 rm -f "$feed/HvApi.$version.nupkg"
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
+# (From that HOME too: Publish-PSResource leaves a NuGet/NuGet.Config in the current directory.)
+cd "$home"
 env -u PSModulePath -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u XDG_CACHE_HOME HOME="$home" \
   "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/Publish-Package.ps1" \
   -Module "$stage/HvApi" -Feed "$feed" -Version "$version" -Changelog "$repo/CHANGELOG.md"
