@@ -4,14 +4,8 @@
 # the cmake/ project with find_package(hvapi CONFIG REQUIRED) (C++), both run. Checks the
 # SONAME and its links, and that neither program needs the source tree: the repository's
 # target/ and include/ are not on any command line, and the programs run from the prefix alone.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-version=$(bash "$repo/scripts/version.sh")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/common.sh"
 prefix="$work/prefix"
-fail() { echo "c.sh: FAILED: $*" >&2; exit 1; }
 
 echo "== install.sh --prefix $prefix"
 bash "$repo/scripts/install.sh" --prefix "$prefix"

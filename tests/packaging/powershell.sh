@@ -3,15 +3,10 @@
 # feed; Install-HvApi.ps1 then runs in a pwsh whose HOME is a new temporary directory (so the
 # user module path is empty and no repository is registered), with PSModulePath unset, from
 # another directory: it registers the feed, installs HvApi, uses it by name, and uninstalls it.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+. "$(dirname "$0")/common.sh"
 . "$repo/scripts/tools.sh"
 bash "$repo/powershell/package.sh"
-version=$(bash "$repo/scripts/version.sh")
-home=$(mktemp -d)
-trap 'rm -rf "$home"' EXIT
-cd "$home"
-env -u PSModulePath -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u HVAPI_LIBRARY HOME="$home" \
+cd "$work"
+env -u PSModulePath -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u HVAPI_LIBRARY HOME="$work" \
   "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/Install-HvApi.ps1" \
   -Feed "$repo/powershell/out/feed" -Version "$version" -SourceTree "$repo"
