@@ -119,4 +119,16 @@ Assert (@(Get-InstalledPSResource -Name HvApi -ErrorAction SilentlyContinue).Cou
 Assert (-not (Test-Path $base)) "$base is gone"
 Assert (@(Get-Module -ListAvailable HvApi).Count -eq 0) 'no HvApi is available after the uninstall'
 Unregister-PSResourceRepository -Name HvApiTest
+
+# -- the same package through PowerShellGet 2 (Install-Module), as older scripts do ----------
+Register-PSRepository -Name HvApiTest -SourceLocation $Feed -InstallationPolicy Trusted
+Install-Module HvApi -Repository HvApiTest -Scope CurrentUser
+Assert ((Get-InstalledModule HvApi).InstalledLocation -eq $base) "Install-Module installs it into $base"
+Import-Module HvApi
+$null = Connect-HvServer -Demo -DemoCounts @{ sites = 1; podsPerSite = 1; sessionsPerPod = 7 }
+Assert (@(Get-HvSession).Count -eq 7) 'and it works (Get-HvSession lists 7 sessions)'
+Remove-Module HvApi
+Uninstall-Module HvApi
+Assert (-not (Test-Path $base)) 'Uninstall-Module removes it'
+Unregister-PSRepository -Name HvApiTest
 Write-Host "install test: $checks checks passed"
