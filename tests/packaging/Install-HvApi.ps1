@@ -42,6 +42,7 @@ Assert (-not (Test-Path $userModules) -or @(Get-ChildItem $userModules).Count -e
 Assert (@(Get-Module -ListAvailable HvApi).Count -eq 0) 'no HvApi is available before the install'
 Assert (@(Get-PSResourceRepository | Where-Object Uri -eq ([uri]$Feed)).Count -eq 0) 'the feed is not registered yet'
 Assert (-not $PWD.Path.StartsWith($SourceTree)) "the current directory ($PWD) is outside the source tree"
+Assert (-not ($env:PSModulePath -split $sep | Where-Object { $_.StartsWith($SourceTree) })) 'no PSModulePath entry is in the source tree'
 
 # -- install from the feed ----------------------------------------------------------------
 Register-PSResourceRepository -Name HvApiTest -Uri $Feed -Trusted
