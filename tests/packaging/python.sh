@@ -80,7 +80,7 @@ expect_refusal "does not exist; no wheel built" "$work/nowhere/libhvapi.so"
 mkdir -p "$work/fake"
 printf 'not a library\n' > "$work/fake/libhvapi.so"
 expect_refusal "is not a linux_x86_64 library" "$work/fake/libhvapi.so"
-cp "$(ldconfig -p | awk '/libz\.so\.1 .*x86-64/{print $NF; exit}')" "$work/fake/libhvapi.so"
+cp "$($py -c 'import _ctypes; print(_ctypes.__file__)')" "$work/fake/libhvapi.so"   # a loadable ELF, not libhvapi
 expect_refusal "cannot be loaded" "$work/fake/libhvapi.so"
 expect_refusal "carries libhvapi.so, not hvapi.dll" "$work/fake/hvapi.dll"
 
