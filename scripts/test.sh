@@ -3,10 +3,13 @@
 # pytest, PowerShell 7.6.9 and Pester 6.2.0): the header drift check, the Rust unit, contract,
 # fuzz and stress tests, the REST server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0,
 # every answer checked against the OpenAPI file in ../shared/reference), the C program as C
-# and C++ under valgrind, the Python package's tests, and the PowerShell module's Pester tests
-# in real pwsh. The contract suites (Rust and Python) run twice: on the embedded backend, and
-# with HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
-# (a server per test world).
+# and C++ under valgrind, the Python package's tests, the one-version check, the PowerShell
+# module's Pester tests in real pwsh, and each package (the C/C++ prefix, the Python wheels,
+# the PowerShell .nupkg) installed and used from its artifacts alone (tests/packaging). The
+# contract suites (Rust and Python) run twice: on the embedded backend, and with
+# HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
+# (a server per test world). And hvapi.dll for Windows x64: built with Debian's Rust 1.63 and
+# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -30,9 +33,21 @@ suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release
 if [ -x scripts/valgrind-stress.sh ]; then
   suite "FFI stress under valgrind" scripts/valgrind-stress.sh
 fi
+# Windows x64: hvapi.dll cross-built with Debian's Rust 1.63, then run under wine (its prefix in
+# target/windows/wineprefix): the C program, and the REST backend through WinHTTP against
+# `hvapi serve` running here. Each says "skipped" without the toolchain.
+suite "Windows: hvapi.dll (Rust 1.63, x86_64-pc-windows-gnu): exports and imports" bash scripts/build-windows.sh
+suite "Windows: the C and C++ ABI program under wine" tests/windows/run.sh abi
+suite "Windows: the REST backend through WinHTTP under wine, against hvapi serve" tests/windows/run.sh rest
 suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
 suite "Python package through the REST backend (HVAPI_TEST_BACKEND=rest)" \
   env HVAPI_TEST_BACKEND=rest HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
+suite "one version (Cargo.toml = hv_version() = pyproject.toml = __version__ = HvApi.psd1 = CHANGELOG.md)" \
+  scripts/version.sh --check
+suite "C/C++ package: install.sh --prefix, programs built with pkg-config and find_package(hvapi)" \
+  tests/packaging/c.sh
+suite "Python package: wheels with the library and the sdist, installed in fresh venvs" \
+  tests/packaging/python.sh
 
 # The module's tests, counted: their closing line goes into the summary.
 pester_line=""
@@ -46,6 +61,8 @@ powershell_tests() {
   return "$rc"
 }
 suite "PowerShell module (Pester 6.2.0 in pwsh 7.6.9)" powershell_tests
+suite "PowerShell package: HvApi.nupkg installed with Install-PSResource on a clean profile" \
+  tests/packaging/powershell.sh
 
 printf '\n'
 [ -n "$pester_line" ] && printf '%s\n' "$pester_line"
