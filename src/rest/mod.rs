@@ -16,12 +16,12 @@
 #[cfg(feature = "server")]
 pub mod server;
 
+use crate::backend::embedded::store::Federation;
 use crate::fault::Fault;
 use crate::model::id::{make_id, IdType};
 use crate::model::time;
 use crate::service::query;
 use crate::service::request::EntitlementKind;
-use crate::backend::embedded::store::Federation;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 

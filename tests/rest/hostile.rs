@@ -155,7 +155,12 @@ fn idle_sockets_do_not_exhaust_descriptors() {
         std::thread::sleep(Duration::from_millis(1500));
         assert!(answered_within(&s.addr, Duration::from_secs(10)), "{extra:?}: a request is answered with 150 idle sockets open");
         let log = s.log();
-        assert!(log.lines().count() <= 4, "{extra:?}: at most a line per burst of failed accepts, not {} lines:\n{}", log.lines().count(), &log[..log.len().min(2000)]);
+        assert!(
+            log.lines().count() <= 4,
+            "{extra:?}: at most a line per burst of failed accepts, not {} lines:\n{}",
+            log.lines().count(),
+            &log[..log.len().min(2000)]
+        );
         drop(idle);
     }
 }
@@ -267,7 +272,11 @@ fn events_tokens_and_failed_logins_are_bounded() {
     let r = login("helpdesk");
     assert_eq!((r.status, key(&r)), (429, "hvapi.rest.too_many_requests".into()));
     assert!(r.header("x-rate-limit-retry-after-seconds").is_some());
-    assert_eq!(s.send("POST", "/login", None, Some(&json!({"username": "auditor", "domain": "HVDEMO", "password": "auditor"}))).status, 200, "another name is not locked");
+    assert_eq!(
+        s.send("POST", "/login", None, Some(&json!({"username": "auditor", "domain": "HVDEMO", "password": "auditor"}))).status,
+        200,
+        "another name is not locked"
+    );
     std::thread::sleep(Duration::from_millis(1100));
     assert_eq!(login("helpdesk").status, 200);
 }
@@ -311,7 +320,10 @@ fn strict_bodies_and_heads() {
     for (bytes, status) in [
         (b"GET /rest/federation/v1/cpa HTTP/1.1\r\n\r\n".to_vec(), 400),
         (b"GET /rest/\x01x HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(), 400),
-        ([b"GET /rest/x HTTP/1.1\r\nHost: x\r\n".to_vec(), (0..200).flat_map(|i| format!("X-{i}: y\r\n").into_bytes()).collect(), b"\r\n".to_vec()].concat(), 431),
+        (
+            [b"GET /rest/x HTTP/1.1\r\nHost: x\r\n".to_vec(), (0..200).flat_map(|i| format!("X-{i}: y\r\n").into_bytes()).collect(), b"\r\n".to_vec()].concat(),
+            431,
+        ),
         (format!("GET /rest/{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000)).into_bytes(), 414),
     ] {
         let a = raw(&bytes);
@@ -376,4 +388,38 @@ fn cpa_has_name_and_guid() {
     let (t3, _) = w.login("admin", "D", "p");
     let cpa = w.send("GET", "/federation/v1/cpa", Some(&t3), None).json();
     assert_eq!((cpa["name"].as_str(), cpa["guid"].as_str()), (Some("Lab"), Some("97b8c51e-2e30-47f8-8c3c-3b2d3ec1a2a7")));
+}
+
+/// Finding 3, the REST backend's side: a batch larger than the server's 1,000 items goes in
+/// requests of at most 1,000, and its answer is the embedded backend's, item for item in
+/// input order (local, remote, unknown and repeated ids).
+#[test]
+fn the_rest_backend_splits_large_batches() {
+    let counts = json!({"sessionsPerPod": 2000});
+    let s = Server::demo(&[&counts.to_string()]);
+    let rest =
+        hvapi::Client::open(&json!({"backend": "rest", "url": s.url, "username": "administrator", "domain": "HVDEMO", "password": "x"})).expect("REST backend");
+    let embedded = hvapi::Client::open(&json!({ "demo": counts })).unwrap();
+    // 1,000 local ids and 2,000 of another pod's (two global requests), then unknown ids and
+    // repeats (a second round).
+    let mut ids: Vec<String> = (0..3000)
+        .map(|i| match i % 3 {
+            0 => format!("Session/pod-1-1-{:07}", i / 3 + 1),
+            1 => format!("Session/pod-1-2-{:07}", i / 3 + 1),
+            _ => format!("Session/pod-1-2-{:07}", i / 3 + 1001),
+        })
+        .collect();
+    ids.extend((0..20).map(|i| format!("Session/pod-1-1-x{i}")));
+    let repeats: Vec<String> = (0..20).map(|i| ids[i * 7].clone()).collect();
+    ids.extend(repeats);
+    let outcome = |c: &hvapi::Client| -> Vec<String> {
+        match c.call(hvapi::Method::SessionDisconnectSessions, &json!({ "ids": ids })) {
+            Err(f) => f.to_json()["results"].as_array().expect("a PartialFailureFault").iter().map(|r| r["type"].as_str().unwrap_or("ok").to_owned()).collect(),
+            Ok(v) => panic!("every item succeeded? {v}"),
+        }
+    };
+    let (want, got) = (outcome(&embedded), outcome(&rest));
+    assert_eq!(want.len(), 3040);
+    assert!(want.iter().filter(|t| *t == "ok").count() >= 2000, "most items succeed");
+    assert_eq!(got, want);
 }

@@ -213,7 +213,12 @@ fn fuzzed_requests_never_5xx() {
                     let method = if method == "HEAD" { "GET" } else { method };
                     let started = Instant::now();
                     let a = c.send(method, &target, auth, &body).unwrap_or_else(|| panic!("{method} {target}: the connection closed without an answer"));
-                    assert!(started.elapsed() < Duration::from_secs(5), "{method} {target} {:?}: answered after {:?}", String::from_utf8_lossy(&body), started.elapsed());
+                    assert!(
+                        started.elapsed() < Duration::from_secs(5),
+                        "{method} {target} {:?}: answered after {:?}",
+                        String::from_utf8_lossy(&body),
+                        started.elapsed()
+                    );
                     assert!(a.status < 500 || a.status == 501, "{method} {target} {}: {}", String::from_utf8_lossy(&body), a.status);
                     if a.status >= 400 {
                         assert!(a.json()["error_key"].is_string(), "{method} {target}: an APIError body");

@@ -6,8 +6,8 @@
 //! RDS desktops, `…0010/20` application sessions; `pod-1-2-…` are remote.
 
 mod hostile;
-mod load;
 mod http;
+mod load;
 mod openapi;
 
 use http::{Response, Server};

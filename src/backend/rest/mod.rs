@@ -402,13 +402,23 @@ impl Rest {
         }
     }
 
-    /// The outcome of each of `ids` at the local pod's action endpoint (one request); a
-    /// fault about the whole request is the error.
+    /// The outcome of each of `ids` at the local pod's action endpoint, in requests of at
+    /// most the server's [`rest::MAX_BULK_ITEMS`], in input order. A fault about the whole
+    /// first request is the error; one about a later request is each of its items' (the
+    /// earlier requests acted).
     fn local_items<'a>(&self, method: Method, op: &SessionOp, ids: impl ExactSizeIterator<Item = &'a String> + Clone) -> Result<Vec<Option<Fault>>, Fault> {
-        let wire: Vec<&str> = ids.clone().map(|i| wire_id(i)).collect();
-        let (path, body) = session_action(op, j!(wire), false);
-        let items = self.bulk("POST", &format!("/inventory/v1/sessions/action/{path}"), &body, wire.len(), method)?;
-        Ok(items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect())
+        let ids: Vec<&String> = ids.collect();
+        let mut outcomes = Vec::with_capacity(ids.len());
+        for (k, chunk) in ids.chunks(rest::MAX_BULK_ITEMS).enumerate() {
+            let wire: Vec<&str> = chunk.iter().map(|i| wire_id(i)).collect();
+            let (path, body) = session_action(op, j!(wire), false);
+            match self.bulk("POST", &format!("/inventory/v1/sessions/action/{path}"), &body, wire.len(), method) {
+                Ok(items) => outcomes.extend(items.iter().zip(chunk).map(|(item, id)| item_outcome(item, Some(id), method).err())),
+                Err(f) if k == 0 => return Err(f),
+                Err(f) => outcomes.extend(chunk.iter().map(|_| Some(f.clone()))),
+            }
+        }
+        Ok(outcomes)
     }
 
     /// The items of `ids` at `missing`, which the local pod did not find, sent through the
@@ -504,43 +514,46 @@ impl Rest {
                     };
                 }
             }
-            if round.is_empty() {
-                continue;
+            // At most the server's MAX_BULK_ITEMS ids per request, in input order.
+            for part in round.chunks(rest::MAX_BULK_ITEMS) {
+                self.send_global_part(method, op, ids, part, results);
             }
-            let mut specs: Vec<(&str, Vec<usize>)> = Vec::new();
-            for (i, pod, _) in round {
-                match specs.iter_mut().find(|(p, _)| *p == pod) {
-                    Some((_, items)) => items.push(i),
-                    None => specs.push((pod, vec![i])),
-                }
+        }
+    }
+
+    /// One request of [`Rest::send_global`]: `part`'s items (each id once), one spec per pod.
+    fn send_global_part(&self, method: Method, op: &SessionOp, ids: &[String], part: &[(usize, &str, Option<usize>)], results: &mut [Option<Fault>]) {
+        let mut specs: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &(i, pod, _) in part {
+            match specs.iter_mut().find(|(p, _)| *p == pod) {
+                Some((_, items)) => items.push(i),
+                None => specs.push((pod, vec![i])),
             }
-            let wire: Vec<Value> =
-                specs.iter().map(|(pod, items)| j!({"pod_id": pod, "ids": items.iter().map(|&i| wire_id(&ids[i])).collect::<Vec<_>>()})).collect();
-            let (path, body) = session_action(op, Value::Array(wire), true);
-            let answer = self.api("POST", &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body));
-            // One BulkGlobalSessionActionResponseInfo per spec.
-            let answers = match &answer {
-                Ok(a) if a.ok() => a.json().ok().map(into_rows).filter(|v| v.len() == specs.len()),
-                _ => None,
-            };
-            for (k, (_, items)) in specs.iter().enumerate() {
-                let spec = answers.as_ref().map(|a| &a[k]);
-                let spec_ok = spec.and_then(|s| s["status_code"].as_u64()).map_or(false, |c| (200..300).contains(&c));
-                for (n, &i) in items.iter().enumerate() {
-                    let id = Some(ids[i].as_str());
-                    results[i] = match (&answer, spec) {
-                        (Err(f), _) => Some(Fault::unexpected(format!("the request to the pod of {} failed: {f}", ids[i]))),
-                        (Ok(a), _) if !a.ok() => Some(http_fault(a, id, method)),
-                        (Ok(_), None) => {
-                            Some(Fault::unexpected("the answer to a global-session action is not one BulkGlobalSessionActionResponseInfo per pod"))
-                        }
-                        (Ok(_), Some(spec)) if !spec_ok => Some(rest::fault_of_item(spec, id, &privilege::rule(method).names())),
-                        (Ok(_), Some(spec)) => match spec["details"].get(n) {
-                            Some(item) => item_outcome(item, id, method).err().map(|f| remote_fault(f, method)),
-                            None => Some(Fault::unexpected("the answer to a global-session action lacks an item")),
-                        },
-                    };
-                }
+        }
+        let wire: Vec<Value> =
+            specs.iter().map(|(pod, items)| j!({"pod_id": pod, "ids": items.iter().map(|&i| wire_id(&ids[i])).collect::<Vec<_>>()})).collect();
+        let (path, body) = session_action(op, Value::Array(wire), true);
+        let answer = self.api("POST", &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body));
+        // One BulkGlobalSessionActionResponseInfo per spec.
+        let answers = match &answer {
+            Ok(a) if a.ok() => a.json().ok().map(into_rows).filter(|v| v.len() == specs.len()),
+            _ => None,
+        };
+        for (k, (_, items)) in specs.iter().enumerate() {
+            let spec = answers.as_ref().map(|a| &a[k]);
+            let spec_ok = spec.and_then(|s| s["status_code"].as_u64()).map_or(false, |c| (200..300).contains(&c));
+            for (n, &i) in items.iter().enumerate() {
+                let id = Some(ids[i].as_str());
+                results[i] = match (&answer, spec) {
+                    (Err(f), _) => Some(Fault::unexpected(format!("the request to the pod of {} failed: {f}", ids[i]))),
+                    (Ok(a), _) if !a.ok() => Some(http_fault(a, id, method)),
+                    (Ok(_), None) => Some(Fault::unexpected("the answer to a global-session action is not one BulkGlobalSessionActionResponseInfo per pod")),
+                    (Ok(_), Some(spec)) if !spec_ok => Some(rest::fault_of_item(spec, id, &privilege::rule(method).names())),
+                    (Ok(_), Some(spec)) => match spec["details"].get(n) {
+                        Some(item) => item_outcome(item, id, method).err().map(|f| remote_fault(f, method)),
+                        None => Some(Fault::unexpected("the answer to a global-session action lacks an item")),
+                    },
+                };
             }
         }
     }

@@ -144,11 +144,8 @@ fn replace_hyper_error(data: &[u8]) -> Option<Vec<u8>> {
 fn raw_answer((status, key): (u16, &str), message: &str) -> Vec<u8> {
     let body = api_error_bytes(key, message);
     let reason = hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
-    let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
+    let mut out =
+        format!("HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(&body);
     out
 }

@@ -18,8 +18,8 @@ use crate::fault::Fault;
 use crate::model::time;
 use crate::rest::{api_error, fault_http, http_error};
 use auth::{Auth, Login, Refused};
-use hyper::body::HttpBody;
 use conn::Deadlines;
+use hyper::body::HttpBody;
 use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, WWW_AUTHENTICATE};
 use hyper::http::request::Parts;
 use hyper::{Body, Request, Response, StatusCode, Version};
@@ -329,7 +329,13 @@ impl Server {
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("{}://{addr}{BASE_PATH}", if tls.is_some() { "https" } else { "http" });
-        let state = Arc::new(State { root, auth: Auth::new(options.token_ttl, options.refresh_ttl), options, rate: Mutex::new(HashMap::new()), work: Semaphore::new(max_handlers()) });
+        let state = Arc::new(State {
+            root,
+            auth: Auth::new(options.token_ttl, options.refresh_ttl),
+            options,
+            rate: Mutex::new(HashMap::new()),
+            work: Semaphore::new(max_handlers()),
+        });
         Ok(Server { listener, tls, state, url })
     }
 
@@ -599,7 +605,9 @@ async fn route(state: &Arc<State>, req: &Parts, body: &mut Option<Body>) -> Resu
         Some(b) => read_body(b, state.options.max_body, state.options.deadlines.body).await.map_err(|e| {
             match e {
                 BodyError::TooLarge => too_large(),
-                BodyError::Slow(after) => ApiError::new(http_error::REQUEST_TIMEOUT, format!("The request body did not arrive within {} s.", after.as_secs_f64())),
+                BodyError::Slow(after) => {
+                    ApiError::new(http_error::REQUEST_TIMEOUT, format!("The request body did not arrive within {} s.", after.as_secs_f64()))
+                }
                 BodyError::Broken(e) => ApiError::new(http_error::BAD_REQUEST, format!("The request body could not be read: {e}.")),
             }
             .closing()
