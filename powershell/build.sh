@@ -37,3 +37,11 @@ cp "target/release/$lib" "$out/runtimes/$os-$arch/native/$lib"
 [ -n "${HVAPI_SKIP_HELP:-}" ] || "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/help/Build-Help.ps1" \
   -ModulePath "$out" -Source "$here/help/HvApi.Help.psd1" -Output "$out/en-US/HvApi.dll-Help.xml"
 echo "build: module ready at $out"
+
+# The PowerCLI layer (README, "PowerCLI scripts"): out/compat/, a folder users put on PSModulePath
+# on purpose, never by default. VMware.Hv.dll goes beside its module; HvApi is found as ../../HvApi.
+dotnet build "$here/src/VMware.Hv/VMware.Hv.csproj" -c Release -o "$here/build/compat" --nologo -v q -clp:NoSummary
+rm -rf "$here/out/compat"
+cp -r "$here/compat" "$here/out/compat"
+cp "$here/build/compat/VMware.Hv.dll" "$here/out/compat/VMware.VimAutomation.HorizonView/"
+echo "build: PowerCLI layer ready at $here/out/compat"

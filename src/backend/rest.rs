@@ -447,6 +447,22 @@ impl Rest {
             }
             // Oldest first (by id), as the contract lists events.
             Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true).await,
+            // GlobalSession_Query (a library extension): the global-sessions list of one user, pod or brokering pod.
+            Request::GlobalSessionQuery { scope, id, query } => {
+                let key = match *scope { "user" => "user_id", "pod" => "pod_id", _ => "brokering_pod_id" };
+                let wire = self.list_all("/inventory/v1/global-sessions", &format!("{key}={}", enc(wire_id(id))), method).await?;
+                // The wire row names the user by id only: DOMAIN\name comes from the inventory.
+                let users = self.inventory("UserOrGroup", None).await?;
+                let name = |id: &Value| users.iter().find(|u| &u["id"] == id).map(|u| format!("{}\\{}", u["domain"].as_str().unwrap_or_default(), u["name"].as_str().unwrap_or_default()));
+                let pod = |mut row: Value| {
+                    row["pod"] = row["pod"]["id"].take();
+                    if let Some(n) = name(&row["referenceData"]["user"]) {
+                        row["namesData"]["userName"] = n.into();
+                    }
+                    row
+                };
+                Ok(local_query(wire.iter().map(|r| pod(rest::from_wire(rest::GLOBAL_SESSIONS, r))).collect(), query))
+            }
         }
     }
 
