@@ -13,6 +13,19 @@ function Connect-Corp {
     Connect-HvServer @params
 }
 
+function Start-HvSimulator {
+    # `hvapi serve` of the CORP world on 127.0.0.1:0 (built by powershell/build.sh): its process
+    # and the URL it printed. The caller stops it.
+    $info = [System.Diagnostics.ProcessStartInfo]::new((Join-Path $PSScriptRoot '../../target/release/hvapi'))
+    foreach ($a in 'serve', '--world', $script:CorpWorld, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
+    $info.RedirectStandardOutput = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(30000)) { $process.Kill(); throw 'hvapi serve printed no URL in 30 s' }
+    [pscustomobject]@{ Process = $process; Url = $line.Result.Trim() }
+}
+
 function Get-CorpWorld {
     # The CORP world as a hashtable, to change before connecting.
     Get-Content -Raw $script:CorpWorld | ConvertFrom-Json -AsHashtable

@@ -6,24 +6,13 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    . $PSScriptRoot/Common.ps1
     $script:Out = (Resolve-Path (Join-Path $PSScriptRoot '../out')).Path
     $script:Compat = Join-Path $script:Out 'compat'
-    $script:Corp = (Resolve-Path (Join-Path $PSScriptRoot 'worlds/corp.json')).Path
-    $script:Program = Join-Path $PSScriptRoot '../../target/release/hvapi'
+    $script:Corp = (Resolve-Path $script:CorpWorld).Path
     # The pwsh that runs the tests (powershell/test.sh sets it).
     $script:Pwsh = if ($env:HVAPI_PWSH) { $env:HVAPI_PWSH } else { 'pwsh' }
     $script:Sep = [IO.Path]::PathSeparator
-
-    function Start-Serve {
-        $info = [System.Diagnostics.ProcessStartInfo]::new($script:Program)
-        foreach ($a in 'serve', '--world', $script:Corp, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($info)
-        $line = $p.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(30000)) { $p.Kill(); throw 'hvapi serve printed no URL in 30 s' }
-        [pscustomobject]@{ Process = $p; Url = $line.Result.Trim() }
-    }
 
     function Get-ServerMap([string] $Backend, $Serve) {
         # cs1 is the CORP world, on the embedded backend or behind hvapi serve.
@@ -59,7 +48,7 @@ BeforeAll {
 Describe 'A PowerCLI-style script, unchanged, on <_>' -ForEach $script:Backends {
     BeforeAll {
         $script:Backend = $_
-        $script:Serve = if ($_ -eq 'rest') { Start-Serve }
+        $script:Serve = if ($_ -eq 'rest') { Start-HvSimulator }
         $script:Map = Get-ServerMap $_ $script:Serve
         $script:Script = Join-Path $PSScriptRoot 'compat/Invoke-SessionCleanup.ps1'
     }
@@ -73,7 +62,7 @@ Describe 'A PowerCLI-style script, unchanged, on <_>' -ForEach $script:Backends 
         if ($script:Backend -eq 'rest') {
             # Each run needs the CORP world as it starts.
             $script:Serve.Process.Kill(); $script:Serve.Process.WaitForExit()
-            $script:Serve = Start-Serve
+            $script:Serve = Start-HvSimulator
             $script:Map = Get-ServerMap 'rest' $script:Serve
         }
         $r = Invoke-Child -ModulePath $path -Map $script:Map -File $script:Script -Arguments @('-Server', 'cs1', '-User', 'administrator', '-Password', 'x', '-Domain', 'CORP')
@@ -106,7 +95,7 @@ Describe 'A PowerCLI-style script, unchanged, on <_>' -ForEach $script:Backends 
 
 Describe 'The PowerCLI object model in this session' {
     BeforeAll {
-        $script:Serve = Start-Serve
+        $script:Serve = Start-HvSimulator
         $env:HVAPI_SERVERS = @{
             lab   = @{ worldFile = $script:Corp }
             cs1   = @{ backend = 'rest'; url = $script:Serve.Url }

@@ -1,18 +1,6 @@
 BeforeAll {
     . $PSScriptRoot/Common.ps1
 
-    # `hvapi serve` of the CORP world on 127.0.0.1:0, built by powershell/build.sh; stopped in AfterAll.
-    $script:Program = Join-Path $PSScriptRoot '../../target/release/hvapi'
-    function Start-HvSimulator {
-        $info = [System.Diagnostics.ProcessStartInfo]::new($script:Program)
-        foreach ($a in 'serve', '--world', $script:CorpWorld, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($info)
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(30000)) { $process.Kill(); throw 'hvapi serve printed no URL in 30 s' }
-        [pscustomobject]@{ Process = $process; Url = $line.Result.Trim() }
-    }
     function Get-Cred([string] $User, [string] $Password) {
         [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
     }

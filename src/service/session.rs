@@ -291,7 +291,7 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
     let on_rds_host = match s.resource {
         Resource::Desktop(d) => {
             let d = f.desktops.get(d);
-            names.desktop_name = Some(d.name.to_string());
+            names.desktop_name = Some(d.display_name.as_deref().unwrap_or(&d.name).to_string());
             names.desktop_type = Some(d.desktop_type.as_str());
             names.desktop_source = Some(d.source.as_str());
             refs.desktop = Some(d.id.to_string());
@@ -406,7 +406,8 @@ pub fn global_query(f: &Federation, admin: Ix, scope: &str, id: &str, q: &Query)
     } else {
         (Reach::Pod(f.pods.find(id).ok_or_else(|| Fault::entity_not_found(id))?), Cow::Borrowed(q))
     };
-    let mut page: Value = serde_json::from_str(query(f, admin, &q, reach)?.get()).map_err(|e| Fault::unexpected(format!("a page could not be read back: {e}")))?;
+    let mut page: Value =
+        serde_json::from_str(query(f, admin, &q, reach)?.get()).map_err(|e| Fault::unexpected(format!("a page could not be read back: {e}")))?;
     for row in page["results"].as_array_mut().into_iter().flatten() {
         let pod = f.sessions.find(row["id"].as_str().unwrap_or_default()).map(|s| f.pods.get(f.session_pod(f.sessions.get(s))).id.to_string());
         row["pod"] = pod.map_or(Value::Null, Value::String);
