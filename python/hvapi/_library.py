@@ -93,6 +93,8 @@ METHODS: Tuple[Method, ...] = (
     Method("Session_Query", "hv_session_query"),
     Method("Inventory_Query", "hv_inventory_query"),
     Method("Event_Query", "hv_event_query"),
+    # A library extension (README, "Library extensions"): the federation's sessions.
+    Method("GlobalSession_Query", "hv_global_session_query"),
 )
 
 _OUT_JSON = POINTER(c_void_p)  # char **out_json: read, then hv_string_free

@@ -135,8 +135,8 @@ def test_library_next_to_the_package_is_found_without_the_environment(tmp_path, 
 def test_table_declares_every_contract_function() -> None:
     for base in ("hv_version", "hv_client_open", "hv_client_close", "hv_string_free", "hv_invoke"):
         assert base in hvapi.FUNCTIONS
-    assert len(hvapi.METHODS) == 23
-    assert len({m.name for m in hvapi.METHODS}) == 23
+    assert len(hvapi.METHODS) == 24
+    assert len({m.name for m in hvapi.METHODS}) == 24
     for method in hvapi.METHODS:
         argtypes, restype = hvapi.FUNCTIONS[method.export]
         assert restype is ctypes.c_int32
