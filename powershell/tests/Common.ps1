@@ -14,10 +14,11 @@ function Connect-Corp {
 }
 
 function Start-HvSimulator {
-    # `hvapi serve` of the CORP world on 127.0.0.1:0 (built by powershell/build.sh): its process
-    # and the URL it printed. The caller stops it.
+    # `hvapi serve` of a world file (default: the CORP world) on 127.0.0.1:0 (built by
+    # powershell/build.sh): its process and the URL it printed. The caller stops it.
+    param([string] $World = $script:CorpWorld)
     $info = [System.Diagnostics.ProcessStartInfo]::new((Join-Path $PSScriptRoot '../../target/release/hvapi'))
-    foreach ($a in 'serve', '--world', $script:CorpWorld, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
+    foreach ($a in 'serve', '--world', $World, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
     $info.RedirectStandardOutput = $true
     $info.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($info)

@@ -294,6 +294,39 @@ Describe 'The PowerCLI object model in this session' {
         { Get-ViewAPIServiceStyle -HvServer 'cs1' } | Should -Throw '*ViewServerImpl*'
     }
 
+    It 'shows the world''s AD display and login names and desktop display names, over REST too' {
+        $w = Get-CorpWorld
+        ($w.usersAndGroups | Where-Object id -EQ 'UserOrGroup/alice').displayName = 'Alice Liddell'
+        ($w.usersAndGroups | Where-Object id -EQ 'UserOrGroup/alice').loginName = 'aliddell'
+        ($w.desktops | Where-Object id -EQ 'Desktop/vc').displayName = 'Office Desktops'
+        $path = Join-Path $TestDrive 'named.json'
+        $w | ConvertTo-Json -Depth 10 | Set-Content $path
+        $serve = Start-HvSimulator -World $path
+        $old = $env:HVAPI_SERVERS
+        try {
+            $env:HVAPI_SERVERS = @{ named = @{ worldFile = $path }; namedrest = @{ backend = 'rest'; url = $serve.Url; domain = 'CORP' } } | ConvertTo-Json -Compress
+            foreach ($name in 'named', 'namedrest') {
+                $s = (Connect-HVServer $name).ExtensionData
+                $qs = New-Object VMware.Hv.QueryServiceService
+                $ad = $qs.QueryService_Query($s, (New-Object VMware.Hv.QueryDefinition -Property @{ QueryEntityType = 'ADUserOrGroupSummaryView'; Filter = (New-Object VMware.Hv.QueryFilterEquals -Property @{ MemberName = 'base.displayName'; Value = 'Alice Liddell' }) })).Results
+                $ad.Id.Id | Should -Be 'UserOrGroup/alice'
+                $ad.Base.Name | Should -Be 'alice'
+                if ($name -eq 'named') { $ad.Base.LoginName | Should -Be 'aliddell' }  # hvapi serve's login_name is the name (README)
+                if ($name -eq 'named') {
+                    # (The REST backend has no desktop inventory: README, "The REST backend".)
+                    $desk = $qs.QueryService_Query($s, (New-Object VMware.Hv.QueryDefinition -Property @{ QueryEntityType = 'DesktopSummaryView'; Filter = (New-Object VMware.Hv.QueryFilterEquals -Property @{ MemberName = 'desktopSummaryData.displayName'; Value = 'Office Desktops' }) }))
+                    $desk.Results.Id.Id | Should -Be 'Desktop/vc'
+                }
+                $a1 = $s.Session.Session_GetLocalSummaryView((New-Object VMware.Hv.SessionId -Property @{ Id = 'Session/a1' }))
+                $a1.NamesData.DesktopName | Should -Be 'Office Desktops'
+                $s.ADUserOrGroup.ADUserOrGroup_Get($ad.Id).Base.DisplayName | Should -Be 'Alice Liddell'
+            }
+        } finally {
+            $env:HVAPI_SERVERS = $old
+            $serve.Process.Kill(); $serve.Process.WaitForExit()
+        }
+    }
+
     It 'lists the federation''s sessions by pod, user and brokering pod, over REST too' {
         foreach ($name in 'lab', 'cs1') {
             $c = if ($name -eq 'cs1') { Connect-HVServer cs1 -User administrator -Password any -Domain CORP } else { Connect-HVServer lab }
