@@ -11,6 +11,8 @@ DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-tokio-dev librust-hyper-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
   librust-percent-encoding-dev librust-hyper-rustls-dev librust-rustls-native-certs-dev"
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
+# The packages (scripts/install.sh, the wheels, the PowerShell package) and their tests.
+TOOLS="$TOOLS binutils patchelf pkg-config cmake python3-venv python3-pip"
 
 need=()
 for p in $DEBIAN_CRATES $TOOLS; do
