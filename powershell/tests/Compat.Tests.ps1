@@ -100,6 +100,7 @@ Describe 'The PowerCLI object model in this session' {
             lab   = @{ worldFile = $script:Corp }
             cs1   = @{ backend = 'rest'; url = $script:Serve.Url }
             big   = @{ demo = @{ sites = 1; podsPerSite = 1; sessionsPerPod = 10000 } }
+            huge  = @{ demo = @{ sites = 1; podsPerSite = 1; users = 260000 } }
         } | ConvertTo-Json -Depth 5 -Compress
         Import-Module (Join-Path $script:Compat 'VMware.VimAutomation.HorizonView') -Force
         Import-Module (Join-Path $script:Compat 'VMware.VimAutomation.Core') -Force
@@ -279,6 +280,22 @@ Describe 'The PowerCLI object model in this session' {
         $seen.Count | Should -Be 10000
         $qs.QueryService_Delete($s, $page.Id)
         { $qs.QueryService_GetNext($s, $page.Id) } | Should -Throw '*EntityNotFound*'
+    }
+
+    It 'bounds what queries hold: 250,000 rows a query, and says so' {
+        $s = (Connect-HVServer huge).ExtensionData
+        $qs = New-Object VMware.Hv.QueryServiceService
+        $caught = $null
+        try { $null = $qs.QueryService_Create($s, (New-Object VMware.Hv.QueryDefinition -Property @{ QueryEntityType = 'ADUserOrGroupSummaryView' })) } catch { $caught = $_ }
+        $caught.Exception.InnerException.FaultType | Should -Be 'InvalidArgument'
+        "$caught" | Should -BeLike '*more than 250,000 rows*'
+        # A narrower query is fine; one page of sessions never holds rows at all.
+        $f = New-Object VMware.Hv.QueryFilterStartsWith -Property @{ MemberName = 'base.name'; Value = 'user00001' }
+        $qs.QueryService_Count($s, (New-Object VMware.Hv.QueryDefinition -Property @{ QueryEntityType = 'ADUserOrGroupSummaryView'; Filter = $f })) | Should -Be 10  # user000010 to user000019
+        $page = $qs.QueryService_Query($s, (New-Object VMware.Hv.QueryDefinition -Property @{ QueryEntityType = 'SessionLocalSummaryView'; StartingOffset = 20; Limit = 10 }))
+        $page.Results.Count | Should -Be 5
+        $page.RemainingCount | Should -Be 0
+        $page.StartingOffset | Should -Be 20
     }
 
     It 'runs Hv.Helper-style functions: the ViewServerImpl check, paging, home sites, pipeline binding' {

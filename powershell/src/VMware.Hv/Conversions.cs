@@ -15,8 +15,10 @@ using System.Text.Json.Nodes;
 
 namespace VMware.Hv;
 
-/// <summary>One row of a table: the PowerCLI member path and how its value comes from the contract row.</summary>
-internal sealed record Column(string Path, Func<JsonElement, Context, JsonNode?> From);
+/// <summary>One row of a table: the PowerCLI member path and how its value comes from the
+/// contract row; <see cref="Contract"/> is the contract member when it is copied unchanged
+/// (a filter on the PowerCLI path can then go to the library).</summary>
+internal sealed record Column(string Path, Func<JsonElement, Context, JsonNode?> From, string? Contract = null);
 
 /// <summary>What a computed column may look up: the connection's local pod, the inventory's pods and sites.</summary>
 internal sealed class Context
@@ -31,7 +33,7 @@ internal sealed class Context
 
 internal static class Conversions
 {
-    static Column C(string path, string contract) => new(path, (row, _) => Node(row, contract));
+    static Column C(string path, string contract) => new(path, (row, _) => Node(row, contract), contract);
     static Column F(string path, Func<JsonElement, Context, JsonNode?> from) => new(path, from);
 
     /// <summary>A user's or group's display name (CORP\Sales when the world gives none) and login name.</summary>
@@ -176,23 +178,40 @@ internal static class Conversions
 
     /// <summary>A filter as the contract's query filter (section 7), member paths unchanged
     /// (PowerCLI's session paths are the contract's) and values plain.</summary>
-    public static JsonObject Filter(QueryFilter f) => f switch
+    public static JsonObject Filter(QueryFilter f) => Filter(f, path => path)!;
+
+    /// <summary>The same, with each member path mapped by <paramref name="member"/>; null when
+    /// one has no contract member (the filter then runs on the PowerCLI objects).</summary>
+    public static JsonObject? Filter(QueryFilter f, Func<string?, string?> member)
     {
-        QueryFilterCompare c => new JsonObject
+        JsonArray? All(QueryFilter[]? filters)
         {
-            ["type"] = c.GetType().Name["QueryFilter".Length..],
-            ["memberName"] = c.MemberName,
-            ["value"] = Value(c.Value),
-        },
-        QueryFilterBetween b => new JsonObject
+            var items = (filters ?? Array.Empty<QueryFilter>()).Select(x => Filter(x, member)).ToArray();
+            return items.Any(i => i == null) ? null : new JsonArray(items.Cast<JsonNode?>().ToArray());
+        }
+        switch (f)
         {
-            ["type"] = "Between", ["memberName"] = b.MemberName, ["fromValue"] = Value(b.FromValue), ["toValue"] = Value(b.ToValue),
-        },
-        QueryFilterAnd a => new JsonObject { ["type"] = "And", ["filters"] = new JsonArray((a.Filters ?? Array.Empty<QueryFilter>()).Select(x => (JsonNode?)Filter(x)).ToArray()) },
-        QueryFilterOr o => new JsonObject { ["type"] = "Or", ["filters"] = new JsonArray((o.Filters ?? Array.Empty<QueryFilter>()).Select(x => (JsonNode?)Filter(x)).ToArray()) },
-        QueryFilterNot n => new JsonObject { ["type"] = "Not", ["filter"] = n.Filter == null ? null : Filter(n.Filter) },
-        _ => throw new ArgumentException($"Unknown filter {f.GetType().FullName}."),
-    };
+            case QueryFilterCompare c:
+                var name = member(c.MemberName);
+                return name == null ? null : new JsonObject { ["type"] = c.GetType().Name["QueryFilter".Length..], ["memberName"] = name, ["value"] = Value(c.Value) };
+            case QueryFilterBetween b:
+                var between = member(b.MemberName);
+                return between == null ? null : new JsonObject { ["type"] = "Between", ["memberName"] = between, ["fromValue"] = Value(b.FromValue), ["toValue"] = Value(b.ToValue) };
+            case QueryFilterAnd a:
+                return All(a.Filters) is { } and ? new JsonObject { ["type"] = "And", ["filters"] = and } : null;
+            case QueryFilterOr o:
+                return All(o.Filters) is { } or ? new JsonObject { ["type"] = "Or", ["filters"] = or } : null;
+            case QueryFilterNot n:
+                var inner = n.Filter == null ? null : Filter(n.Filter, member);
+                return inner == null ? null : new JsonObject { ["type"] = "Not", ["filter"] = inner };
+            default:
+                throw new ArgumentException($"Unknown filter {f.GetType().FullName}.");
+        }
+    }
+
+    /// <summary>The contract member a table copies to a PowerCLI path (any case), if any.</summary>
+    public static Func<string?, string?> MembersOf(Column[] table) => path =>
+        table.FirstOrDefault(c => string.Equals(c.Path, path, StringComparison.OrdinalIgnoreCase))?.Contract;
 
     static JsonNode? Value(object? v) => ToJson(QueryFilter.Plain(v));
 

@@ -81,14 +81,15 @@ public abstract class QueryFilterCompare : QueryFilter
     }
 }
 
+/// <summary>Equal, with case (as the library and Horizon compare); Contains and StartsWith ignore case.</summary>
 public class QueryFilterEquals : QueryFilterCompare
 {
-    protected override bool Test(object? actual) => actual != null && string.Equals(Text(actual), Text(Value), StringComparison.OrdinalIgnoreCase);
+    protected override bool Test(object? actual) => actual != null && string.Equals(Text(actual), Text(Value), StringComparison.Ordinal);
 }
 
 public class QueryFilterNotEquals : QueryFilterCompare
 {
-    protected override bool Test(object? actual) => !(actual != null && string.Equals(Text(actual), Text(Value), StringComparison.OrdinalIgnoreCase));
+    protected override bool Test(object? actual) => !(actual != null && string.Equals(Text(actual), Text(Value), StringComparison.Ordinal));
 
     public override bool Matches(object row) => !new QueryFilterEquals { MemberName = MemberName, Value = Value }.Matches(row);
 }

@@ -17,6 +17,8 @@ internal sealed class Cursors
 {
     /// <summary>How many queries may be open at once (Delete or DeleteAll frees them).</summary>
     public const int MaxOpen = 64;
+    /// <summary>How many rows one query may hold, and all open queries of a connection together.</summary>
+    public const int MaxRows = 250_000, MaxHeld = 1_000_000;
     /// <summary>The page size when a query gives none, and the largest one served.</summary>
     public const int PageSize = 1000;
 
@@ -30,13 +32,16 @@ internal sealed class Cursors
 
     readonly Dictionary<string, Cursor> open = new();
     int counter;
+    /// <summary>The rows the open queries hold.</summary>
+    long held;
 
     public QueryResults Open(object[] rows, int pageSize, int offset)
     {
         lock (open)
         {
-            if (open.Count >= MaxOpen)
-                throw Fault("InvalidState", $"{MaxOpen} queries are open on this connection: delete some with QueryService_Delete or QueryService_DeleteAll.");
+            if (open.Count >= MaxOpen || held + rows.Length > MaxHeld)
+                throw Fault("InvalidState", $"{open.Count} queries holding {held:N0} rows are open on this connection (at most {MaxOpen}, {MaxHeld:N0} rows): delete some with QueryService_Delete or QueryService_DeleteAll.");
+            held += rows.Length;
             var id = "Query/" + ++counter;
             var cursor = new Cursor { Rows = rows, PageSize = pageSize, Offset = offset };
             open[id] = cursor;
@@ -57,13 +62,18 @@ internal sealed class Cursors
     {
         lock (open)
         {
-            if (id?.Id == null || !open.Remove(id.Id)) throw Fault("EntityNotFound", $"There is no open query with id {id?.Id}.");
+            if (id?.Id == null || !open.Remove(id.Id, out var cursor)) throw Fault("EntityNotFound", $"There is no open query with id {id?.Id}.");
+            held -= cursor.Rows.Length;
         }
     }
 
     public void DeleteAll()
     {
-        lock (open) open.Clear();
+        lock (open)
+        {
+            open.Clear();
+            held = 0;
+        }
     }
 
     static QueryResults Page(string id, Cursor c)
@@ -87,25 +97,14 @@ internal static class EntityTypes
     public static object[] Rows(Services s, QueryDefinition def)
     {
         var type = def.QueryEntityType ?? throw Cursors.Fault("InvalidArgument", "QueryEntityType must be set.");
-        if (type.Equals("SessionLocalSummaryView", StringComparison.OrdinalIgnoreCase))
-        {
-            // Filtered and sorted by the library (PowerCLI's session member paths are the contract's).
-            var request = new JsonObject
-            {
-                ["filter"] = def.Filter == null ? null : Conversions.Filter(def.Filter),
-                ["sortBy"] = def.SortBy,
-                ["sortDescending"] = def.SortDescending ?? false,
-            };
-            if (def.SortBy == null) request.Remove("sortBy");
-            return s.Paged("Session_Query", request).Select(r => (object)Conversions.From<SessionLocalSummaryView>(r)).ToArray();
-        }
+        if (IsSessions(def)) return s.Paged("Session_Query", SessionRequest(def)).Select(r => (object)Conversions.From<SessionLocalSummaryView>(r)).ToArray();
         IEnumerable<object> rows = type.ToLowerInvariant() switch
         {
             "sessionglobalsummaryview" => GlobalSessions(s),
-            "aduserorgroupsummaryview" => Shaped<ADUserOrGroupSummaryView>(s, "UserOrGroup", Conversions.ADUserOrGroup),
-            "desktopsummaryview" => Shaped<DesktopSummaryView>(s, "Desktop", Conversions.Desktop),
-            "globalentitlementsummaryview" => Shaped<GlobalEntitlementSummaryView>(s, "GlobalEntitlement", Conversions.Entitlement),
-            "globalapplicationentitlementinfo" => Shaped<GlobalApplicationEntitlementInfo>(s, "GlobalApplicationEntitlement", Conversions.Entitlement),
+            "aduserorgroupsummaryview" => Shaped<ADUserOrGroupSummaryView>(s, "UserOrGroup", Conversions.ADUserOrGroup, def.Filter),
+            "desktopsummaryview" => Shaped<DesktopSummaryView>(s, "Desktop", Conversions.Desktop, def.Filter),
+            "globalentitlementsummaryview" => Shaped<GlobalEntitlementSummaryView>(s, "GlobalEntitlement", Conversions.Entitlement, def.Filter),
+            "globalapplicationentitlementinfo" => Shaped<GlobalApplicationEntitlementInfo>(s, "GlobalApplicationEntitlement", Conversions.Entitlement, def.Filter),
             "userhomesiteinfo" => HomeSites(s),
             _ => throw Cursors.Fault("InvalidArgument", $"QueryEntityType '{type}' is not one hvapi answers (README, \"PowerCLI scripts\")."),
         };
@@ -121,7 +120,33 @@ internal static class EntityTypes
         return rows.ToArray();
     }
 
-    static IEnumerable<object> Shaped<T>(Services s, string entityType, Column[] table) where T : new() => s.List<T>(entityType, table).Cast<object>();
+    public static bool IsSessions(QueryDefinition def) => string.Equals(def.QueryEntityType, "SessionLocalSummaryView", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Session_Query's request: filtered and sorted by the library (PowerCLI's session
+    /// member paths are the contract's).</summary>
+    public static JsonObject SessionRequest(QueryDefinition def)
+    {
+        var request = new JsonObject { ["sortDescending"] = def.SortDescending ?? false };
+        if (def.Filter != null) request["filter"] = Conversions.Filter(def.Filter);
+        if (def.SortBy != null) request["sortBy"] = def.SortBy;
+        return request;
+    }
+
+    /// <summary>One page of local sessions straight from the library (no rows held).</summary>
+    public static QueryResults SessionPage(Services s, QueryDefinition def, int offset, int size)
+    {
+        var request = SessionRequest(def);
+        request["startingOffset"] = offset;
+        request["limit"] = size;
+        var page = s.Call("Session_Query", request);
+        var rows = page.GetProperty("results").EnumerateArray().Select(r => (object)Conversions.From<SessionLocalSummaryView>(r)).ToArray();
+        return new QueryResults { Id = null, Results = rows, RemainingCount = page.GetProperty("remainingCount").GetInt32(), StartingOffset = offset };
+    }
+
+    /// <summary>Inventory rows reshaped; a filter whose every member the table copies unchanged
+    /// goes to the library too, so only the rows that can match are fetched.</summary>
+    static IEnumerable<object> Shaped<T>(Services s, string entityType, Column[] table, QueryFilter? filter) where T : new() =>
+        s.List<T>(entityType, table, filter == null ? null : Conversions.Filter(filter, Conversions.MembersOf(table))).Cast<object>();
 
     /// <summary>Every home site: UserHomeSite_List of every user and group (each once).</summary>
     static IEnumerable<object> HomeSites(Services s) =>
@@ -148,16 +173,17 @@ public class QueryServiceService
     /// <summary>Opens a query: its first page and its id, for GetNext and Delete.</summary>
     public QueryResults QueryService_Create(Services services, QueryDefinition queryDefinition)
     {
-        var (rows, offset) = Window(services, queryDefinition, all: true);
+        var (rows, offset) = Window(services, queryDefinition);
         return services.Cursors.Open(rows, Cursors.PageSizeOf(queryDefinition.MaxPageSize), offset);
     }
 
     /// <summary>One page, with no query left open (Id $null).</summary>
     public QueryResults QueryService_Query(Services services, QueryDefinition queryDefinition)
     {
-        var all = EntityTypes.Rows(services, queryDefinition);
         var offset = Math.Max(0, queryDefinition.StartingOffset ?? 0);
         var size = queryDefinition.Limit is > 0 ? Math.Min(queryDefinition.Limit.Value, Cursors.PageSizeOf(queryDefinition.MaxPageSize)) : Cursors.PageSizeOf(queryDefinition.MaxPageSize);
+        if (EntityTypes.IsSessions(queryDefinition)) return EntityTypes.SessionPage(services, queryDefinition, offset, size);
+        var all = EntityTypes.Rows(services, queryDefinition);
         var page = all.Skip(offset).Take(size).ToArray();
         return new QueryResults { Id = null, Results = page, RemainingCount = Math.Max(0, all.Length - offset - page.Length), StartingOffset = offset };
     }
@@ -169,10 +195,15 @@ public class QueryServiceService
     public void QueryService_DeleteAll(Services services) => services.Cursors.DeleteAll();
 
     /// <summary>How many rows the definition matches (StartingOffset and Limit ignored).</summary>
-    public int QueryService_Count(Services services, QueryDefinition queryDefinition) => EntityTypes.Rows(services, queryDefinition).Length;
+    public int QueryService_Count(Services services, QueryDefinition queryDefinition)
+    {
+        if (!EntityTypes.IsSessions(queryDefinition)) return EntityTypes.Rows(services, queryDefinition).Length;
+        var first = EntityTypes.SessionPage(services, queryDefinition, 0, 1);
+        return first.Results!.Length + first.RemainingCount!.Value;
+    }
 
     /// <summary>The rows a query opens: from StartingOffset, at most Limit of them.</summary>
-    static (object[] Rows, int Offset) Window(Services services, QueryDefinition def, bool all)
+    static (object[] Rows, int Offset) Window(Services services, QueryDefinition def)
     {
         var rows = EntityTypes.Rows(services, def);
         var offset = Math.Max(0, def.StartingOffset ?? 0);

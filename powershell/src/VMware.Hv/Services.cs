@@ -72,13 +72,16 @@ public class Services
     internal List<JsonElement> Inventory(string entityType, JsonNode? filter = null) =>
         Paged("Inventory_Query", new JsonObject { ["entityType"] = entityType, ["filter"] = filter });
 
-    /// <summary>Every row of a query method, a page of 1000 at a time.</summary>
+    /// <summary>Every row of a query method, a page of 1000 at a time; more than
+    /// <see cref="Cursors.MaxRows"/> is refused (InvalidArgument), so no query holds unbounded memory.</summary>
     internal List<JsonElement> Paged(string method, JsonObject request)
     {
         var rows = new List<JsonElement>();
         if (request["filter"] == null) request.Remove("filter");
         while (true)
         {
+            if (rows.Count >= Cursors.MaxRows)
+                throw Cursors.Fault("InvalidArgument", $"The query matches more than {Cursors.MaxRows:N0} rows, more than hvapi holds for one query: narrow its filter.");
             request["startingOffset"] = rows.Count;
             request["limit"] = 1000;
             var page = Call(method, request.DeepClone());
@@ -108,10 +111,11 @@ public class Services
         return Conversions.Shape<T>(rows[0], table, Context());
     }
 
-    internal T[] List<T>(string entityType, Column[] table) where T : new()
+    /// <summary>Inventory rows of a type (those a library filter keeps), reshaped.</summary>
+    internal T[] List<T>(string entityType, Column[] table, JsonNode? filter = null) where T : new()
     {
         var context = Context();
-        return Inventory(entityType).Select(r => Conversions.Shape<T>(r, table, context)).ToArray();
+        return Inventory(entityType, filter).Select(r => Conversions.Shape<T>(r, table, context)).ToArray();
     }
 }
 
