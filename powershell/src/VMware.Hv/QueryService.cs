@@ -244,11 +244,10 @@ public class GlobalSessionQueryServiceService
 }
 
 /// <summary>$services.QueryService: QueryServiceService's methods without the services argument.</summary>
-public class BoundQueryService
+public class BoundQueryService : Service
 {
-    readonly Services s;
     readonly QueryServiceService q = new();
-    internal BoundQueryService(Services services) => s = services;
+    internal BoundQueryService(Services services) : base(services) { }
     public QueryResults QueryService_Create(QueryDefinition queryDefinition) => q.QueryService_Create(s, queryDefinition);
     public QueryResults QueryService_Query(QueryDefinition queryDefinition) => q.QueryService_Query(s, queryDefinition);
     public QueryResults QueryService_GetNext(QueryId id) => q.QueryService_GetNext(s, id);
@@ -259,11 +258,10 @@ public class BoundQueryService
 }
 
 /// <summary>$services.GlobalSessionQueryService: GlobalSessionQueryServiceService's methods without the services argument.</summary>
-public class BoundGlobalSessionQueryService
+public class BoundGlobalSessionQueryService : Service
 {
-    readonly Services s;
     readonly GlobalSessionQueryServiceService q = new();
-    internal BoundGlobalSessionQueryService(Services services) => s = services;
+    internal BoundGlobalSessionQueryService(Services services) : base(services) { }
     public QueryResults GlobalSessionQueryService_QueryWithSpec(GlobalSessionQueryServiceQuerySpec spec) => q.GlobalSessionQueryService_QueryWithSpec(s, spec);
     public QueryResults GlobalSessionQueryService_QueryByPod(PodId pod) => q.GlobalSessionQueryService_QueryByPod(s, pod);
     public QueryResults GlobalSessionQueryService_QueryByUser(UserOrGroupId user) => q.GlobalSessionQueryService_QueryByUser(s, user);

@@ -119,11 +119,19 @@ public class Services
     }
 }
 
-/// <summary>The Session service: all 13 methods. msgType is sent upper-case ('info' → INFO).</summary>
-public class SessionService
+/// <summary>The base of the services on ExtensionData: their connection's services, and
+/// ToString() the type name, as PowerCLI's.</summary>
+public abstract class Service
 {
-    readonly Services s;
-    internal SessionService(Services services) => s = services;
+    private protected readonly Services s;
+    private protected Service(Services services) => s = services;
+    public override string ToString() => GetType().FullName!;
+}
+
+/// <summary>The Session service: all 13 methods. msgType is sent upper-case ('info' → INFO).</summary>
+public class SessionService : Service
+{
+    internal SessionService(Services services) : base(services) { }
 
     void One(string method, SessionId id) => s.Call(method, new JsonObject { ["id"] = Services.Id(id) });
     void Many(string method, SessionId[] ids) => s.Call(method, new JsonObject { ["ids"] = Services.Ids(ids) });
@@ -145,14 +153,12 @@ public class SessionService
     public void Session_SendMessages(SessionId[] sessions, string msgType, string message) =>
         s.Call("Session_SendMessages", new JsonObject { ["ids"] = Services.Ids(sessions), ["msgType"] = msgType?.ToUpperInvariant(), ["message"] = message });
 
-    public override string ToString() => GetType().FullName!;
 }
 
 /// <summary>The UserHomeSite service: all 7 methods of the contract.</summary>
-public class UserHomeSiteService
+public class UserHomeSiteService : Service
 {
-    readonly Services s;
-    internal UserHomeSiteService(Services services) => s = services;
+    internal UserHomeSiteService(Services services) : base(services) { }
 
     public UserHomeSiteId UserHomeSite_Create(UserHomeSiteBase homeSite) =>
         Conversions.From<UserHomeSiteId>(s.Call("UserHomeSite_Create", new JsonObject { ["base"] = Conversions.ToJson(homeSite) }));
@@ -172,51 +178,40 @@ public class UserHomeSiteService
 
     static UserHomeSiteInfo[]? Resolved(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : Conversions.Many<UserHomeSiteInfo>(e);
 
-    public override string ToString() => GetType().FullName!;
 }
 
-public class SiteService
+public class SiteService : Service
 {
-    readonly Services s;
-    internal SiteService(Services services) => s = services;
+    internal SiteService(Services services) : base(services) { }
     public SiteInfo[] Site_List() => s.List<SiteInfo>("Site", Conversions.Site);
     public SiteInfo Site_Get(SiteId id) => s.Get<SiteInfo>("Site", id, Conversions.Site);
-    public override string ToString() => GetType().FullName!;
 }
 
-public class PodService
+public class PodService : Service
 {
-    readonly Services s;
-    internal PodService(Services services) => s = services;
+    internal PodService(Services services) : base(services) { }
     public PodInfo[] Pod_List() => s.List<PodInfo>("Pod", Conversions.Pod);
     public PodInfo Pod_Get(PodId id) => s.Get<PodInfo>("Pod", id, Conversions.Pod);
-    public override string ToString() => GetType().FullName!;
 }
 
-public class ADUserOrGroupService
+public class ADUserOrGroupService : Service
 {
-    readonly Services s;
-    internal ADUserOrGroupService(Services services) => s = services;
+    internal ADUserOrGroupService(Services services) : base(services) { }
     public ADUserOrGroupInfo ADUserOrGroup_Get(UserOrGroupId id) => s.Get<ADUserOrGroupInfo>("UserOrGroup", id, Conversions.ADUserOrGroup);
-    public override string ToString() => GetType().FullName!;
 }
 
-public class GlobalEntitlementService
+public class GlobalEntitlementService : Service
 {
-    readonly Services s;
-    internal GlobalEntitlementService(Services services) => s = services;
+    internal GlobalEntitlementService(Services services) : base(services) { }
     public GlobalEntitlementInfo[] GlobalEntitlement_List() => s.List<GlobalEntitlementInfo>("GlobalEntitlement", Conversions.Entitlement);
     public GlobalEntitlementInfo GlobalEntitlement_Get(GlobalEntitlementId id) => s.Get<GlobalEntitlementInfo>("GlobalEntitlement", id, Conversions.Entitlement);
-    public override string ToString() => GetType().FullName!;
 }
 
-public class GlobalApplicationEntitlementService
+public class GlobalApplicationEntitlementService : Service
 {
-    readonly Services s;
-    internal GlobalApplicationEntitlementService(Services services) => s = services;
+    internal GlobalApplicationEntitlementService(Services services) : base(services) { }
     public GlobalApplicationEntitlementInfo[] GlobalApplicationEntitlement_List() =>
         s.List<GlobalApplicationEntitlementInfo>("GlobalApplicationEntitlement", Conversions.Entitlement);
     public GlobalApplicationEntitlementInfo GlobalApplicationEntitlement_Get(GlobalApplicationEntitlementId id) =>
         s.Get<GlobalApplicationEntitlementInfo>("GlobalApplicationEntitlement", id, Conversions.Entitlement);
-    public override string ToString() => GetType().FullName!;
 }
