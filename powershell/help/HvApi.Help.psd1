@@ -71,7 +71,7 @@ Get-HvPod -Server $lab'
                 'Disconnect-HvServer supports -WhatIf and -Confirm (impact Medium, so it does not prompt by default).'
             )
             Parameters  = @{
-                Server = 'The connections to close, as Connect-HvServer returns them. Accepts pipeline input by value. Default: the only connected server in $global:DefaultHVServers.'
+                Server = 'The connections to close, as Connect-HvServer returns them, or their names as PowerCLI takes them (wildcards allowed: * closes every connection in $global:DefaultHVServers; a name without wildcards that matches none is an error). Accepts pipeline input by value. Default: the only connected server in $global:DefaultHVServers.'
                 Force  = 'Closes without asking for confirmation (PowerCLI''s -Force).'
             }
             Examples    = @(

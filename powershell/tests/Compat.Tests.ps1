@@ -133,6 +133,17 @@ Describe 'The PowerCLI object model in this session' {
         $a.IsConnected | Should -BeFalse
     }
 
+    It 'disconnects by name and with *, as PowerCLI scripts do' {
+        $a = Connect-HVServer lab
+        $null = Connect-HVServer big
+        $null = Connect-HVServer big
+        Disconnect-HVServer -Server lab -Confirm:$false
+        $a.IsConnected | Should -BeFalse
+        { Disconnect-HVServer -Server nosuch -Confirm:$false } | Should -Throw '*nosuch*'
+        Disconnect-HVServer -Server * -Force -Confirm:$false
+        @($global:DefaultHVServers).Count | Should -Be 0
+    }
+
     It 'keeps Set-PowerCLIConfiguration quiet' {
         $out = Set-PowerCLIConfiguration -InvalidCertificateAction Ignore -ParticipateInCeip:$false -Scope Session -Confirm:$false
         $out | Should -BeNullOrEmpty

@@ -190,13 +190,40 @@ public sealed class ConnectHvServerCommand : HvCommand
     }
 }
 
+/// <summary>Server names (PowerCLI's Disconnect-HVServer -Server cs1, or *) as the connections in
+/// $global:DefaultHVServers they match; connection objects pass unchanged. A name that matches
+/// none is an error naming it.</summary>
+internal sealed class ServerNamesAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engine, object inputData)
+    {
+        var items = LanguagePrimitives.GetEnumerable(inputData)?.Cast<object>() ?? new[] { inputData };
+        return items.SelectMany(item => (item is PSObject p ? p.BaseObject : item) switch
+        {
+            string name => Matching(engine.SessionState, name),
+            var other => new[] { other },
+        }).ToArray();
+    }
+
+    static object[] Matching(SessionState session, string name)
+    {
+        var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+        var found = ModuleState.DefaultServers(session).Where(s => pattern.IsMatch(s.Name)).Cast<object>().ToArray();
+        if (found.Length == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            throw new ArgumentTransformationMetadataException($"No connection in $global:DefaultHVServers is named '{name}'.");
+        return found;
+    }
+}
+
 [Cmdlet(VerbsCommunications.Disconnect, "HvServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
 public sealed class DisconnectHvServerCommand : HvCommand
 {
-    /// <summary>The connections to close; default: the first of $global:DefaultHVServers.</summary>
+    /// <summary>The connections to close, or their names (wildcards: * is every one in
+    /// $global:DefaultHVServers), as PowerCLI takes them; default: the one connected default.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [ValidateNotNull]
+    [ServerNames]
     public HvServer[]? Server { get; set; }
 
     /// <summary>No confirmation (PowerCLI's -Force).</summary>
