@@ -11,6 +11,8 @@ DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-tokio-dev librust-hyper-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
   librust-percent-encoding-dev librust-hyper-rustls-dev librust-rustls-native-certs-dev"
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
+# Windows x64 tests under wine (powershell/tests/wine/run.sh): `wine` is the command, wine64 the loader.
+TOOLS="$TOOLS wine wine64"
 
 need=()
 for p in $DEBIAN_CRATES $TOOLS; do
@@ -57,4 +59,11 @@ if [ ! -f "$PESTER_PSD1" ]; then
   echo "setup: restoring Pester $PESTER_VERSION from NuGet"
   out=$(dotnet restore "$(dirname "$0")/../powershell/tests/tools/PesterRestore.csproj" --nologo 2>&1) || { echo "$out" >&2; exit 1; }
   [ -f "$PESTER_PSD1" ] || { echo "setup: Pester was restored but $PESTER_PSD1 is missing" >&2; exit 1; }
+fi
+# Windows PowerShell 7.6 for the wine run (powershell/tests/wine/PsHost): the SDK and the win-x64
+# runtime packs its self-contained publish needs.
+nuget="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+if [ ! -d "$nuget/microsoft.powershell.sdk/7.6.10" ] || [ ! -d "$nuget/microsoft.netcore.app.runtime.win-x64" ]; then
+  echo "setup: restoring Microsoft.PowerShell.SDK 7.6.10 (win-x64) from NuGet"
+  out=$(dotnet restore "$(dirname "$0")/../powershell/tests/wine/PsHost/PsHost.csproj" -r win-x64 --nologo 2>&1) || { echo "$out" >&2; exit 1; }
 fi

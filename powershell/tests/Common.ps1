@@ -3,6 +3,11 @@
 # another's changes.
 $script:ModulePath = Join-Path $PSScriptRoot '../out/HvApi'
 $script:CorpWorld = Join-Path $PSScriptRoot 'worlds/corp.json'
+# The native library this platform should load: runtimes/<os>-<arch>/native/<file> of the module.
+$script:NativeLibrary = [IO.Path]::GetFullPath((Join-Path $script:ModulePath 'runtimes' (
+            $(if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }) + '-' +
+            [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+        ) 'native' $(if ($IsWindows) { 'hvapi.dll' } elseif ($IsMacOS) { 'libhvapi.dylib' } else { 'libhvapi.so' })))
 Import-Module $script:ModulePath -Force -ErrorAction Stop
 
 function Connect-Corp {
@@ -28,6 +33,12 @@ function Get-OpenClientCount {
     # How many library clients this process has open (the leak check).
     $t = [HvApi.HvServer].Assembly.GetType('HvApi.HvConnection')
     $t.GetProperty('OpenCount', [Reflection.BindingFlags]'Static,Public,NonPublic').GetValue($null)
+}
+
+function Get-LoadedLibraryPath {
+    # The file the module's resolver loaded the native library from (none yet: $null).
+    $t = [HvApi.HvServer].Assembly.GetType('HvApi.Native.NativeLibraryResolver')
+    $t.GetProperty('LoadedPath', [Reflection.BindingFlags]'Static,Public,NonPublic').GetValue($null)
 }
 
 function Invoke-Captured {

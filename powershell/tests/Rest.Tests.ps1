@@ -1,9 +1,22 @@
 BeforeAll {
     . $PSScriptRoot/Common.ps1
 
-    # `hvapi serve` of the CORP world on 127.0.0.1:0, built by powershell/build.sh; stopped in AfterAll.
+    # `hvapi serve` of the CORP world on 127.0.0.1:0, as an object with .Url, .Kill() (the server
+    # goes away), .Freeze() (SIGSTOP: it accepts and answers nothing) and .Thaw(). Started here
+    # from target/release/hvapi (built by powershell/build.sh), or, where this PowerShell cannot
+    # start a Linux program (Windows under wine), by the service at $env:HVAPI_TEST_SIMULATORS
+    # (tests/wine/simulators.py).
     $script:Program = Join-Path $PSScriptRoot '../../target/release/hvapi'
     function Start-HvSimulator {
+        if ($env:HVAPI_TEST_SIMULATORS) {
+            $started = Invoke-RestMethod -Method Post -Uri "$env:HVAPI_TEST_SIMULATORS/start" -ContentType 'application/json' -Body (Get-Content -Raw $script:CorpWorld)
+            $control = "$env:HVAPI_TEST_SIMULATORS/$($started.id)"
+            $sim = [pscustomobject]@{ Url = $started.url; Control = $control }
+            foreach ($action in 'Kill', 'Freeze', 'Thaw') {
+                $sim | Add-Member ScriptMethod $action ([scriptblock]::Create("`$null = Invoke-RestMethod -Method Post -Uri '$control/$($action.ToLowerInvariant())'"))
+            }
+            return $sim
+        }
         $info = [System.Diagnostics.ProcessStartInfo]::new($script:Program)
         foreach ($a in 'serve', '--world', $script:CorpWorld, '--listen', '127.0.0.1:0', '--quiet') { $info.ArgumentList.Add($a) }
         $info.RedirectStandardOutput = $true
@@ -11,7 +24,11 @@ BeforeAll {
         $process = [System.Diagnostics.Process]::Start($info)
         $line = $process.StandardOutput.ReadLineAsync()
         if (-not $line.Wait(30000)) { $process.Kill(); throw 'hvapi serve printed no URL in 30 s' }
-        [pscustomobject]@{ Process = $process; Url = $line.Result.Trim() }
+        $sim = [pscustomobject]@{ Url = $line.Result.Trim(); Process = $process }
+        $sim | Add-Member ScriptMethod Kill { if (-not $this.Process.HasExited) { $this.Process.Kill() }; $this.Process.WaitForExit() }
+        $sim | Add-Member ScriptMethod Freeze { & kill -STOP $this.Process.Id }
+        $sim | Add-Member ScriptMethod Thaw { & kill -CONT $this.Process.Id }
+        $sim
     }
     function Get-Cred([string] $User, [string] $Password) {
         [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
@@ -25,8 +42,7 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
     }
     AfterEach {
         Reset-HvConnections
-        $script:Sim.Process.Kill()
-        $script:Sim.Process.WaitForExit()
+        $script:Sim.Kill()
     }
 
     It 'connects and describes the connection' {
@@ -84,7 +100,7 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
     It 'stops at Ctrl+C while a server does not answer, and the connection stays usable' {
         $s = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin -TimeoutSeconds 60
         # The server is frozen (SIGSTOP): connections are accepted, nothing is answered.
-        & kill -STOP $script:Sim.Process.Id
+        $script:Sim.Freeze()
         try {
             $ps = [powershell]::Create()
             $null = $ps.AddCommand('Import-Module').AddArgument($script:ModulePath).AddStatement()
@@ -98,7 +114,7 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $ps.Dispose()
         } finally {
-            & kill -CONT $script:Sim.Process.Id
+            $script:Sim.Thaw()
         }
         @(Get-HvSession -Server $s) | Should -HaveCount 6
     }
@@ -122,8 +138,7 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
 
     It 'reports a server that went away as UnexpectedFault, a resource error' {
         $null = Connect-HvServer -Server $script:Sim.Url -Credential $script:Admin -TimeoutSeconds 5
-        $script:Sim.Process.Kill()
-        $script:Sim.Process.WaitForExit()
+        $script:Sim.Kill()
         $r = Invoke-Captured { Get-HvSession }
         $r.Terminating.FullyQualifiedErrorId | Should -BeLike 'UnexpectedFault,*'
         $r.Terminating.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
