@@ -27,8 +27,9 @@ use hvapi::service::user_home_site::resolution;
 use hvapi::service::Request;
 use hvapi::{Client, HvStatus, Method};
 use serde_json::{json, Value};
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
 use std::hint::black_box;
+use std::os::raw::c_char;
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------- table
@@ -227,7 +228,10 @@ fn bench_abi(t: &mut Table) {
     let typed = ns_per_iter(round, rounds, || {
         let text = unsafe { CStr::from_ptr(black_box(ctext.as_ptr())) }.to_str().unwrap();
         let value: Value = serde_json::from_str(text).unwrap();
-        let Request::SummaryView { id } = Request::parse(Method::SessionGetLocalSummaryView, &value).unwrap() else { unreachable!() };
+        let id = match Request::parse(Method::SessionGetLocalSummaryView, &value).unwrap() {
+            Request::SummaryView { id } => id,
+            _ => unreachable!(),
+        };
         let view = get_local_summary_view(&emb.read(), admin, &id).unwrap();
         let out = CString::new(serde_json::to_string(&Answer { result: view }).unwrap()).unwrap();
         black_box(out);

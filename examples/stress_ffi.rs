@@ -9,7 +9,8 @@
 
 use hvapi::ffi::*;
 use hvapi::HvStatus;
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const THREADS: usize = 4;

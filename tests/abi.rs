@@ -7,7 +7,8 @@ use common::FAULT_TYPES;
 use hvapi::ffi::*;
 use hvapi::HvStatus;
 use serde_json::{json, Value};
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
 use std::ptr::{null, null_mut};
 
 type Export = unsafe extern "C" fn(*mut HvClient, *const c_char, *mut *mut c_char) -> HvStatus;
@@ -52,7 +53,7 @@ fn answer(status: HvStatus, out: *mut c_char) -> Value {
         assert!(obj.contains_key("result"), "{text}");
     } else {
         assert_eq!(v["fault"]["type"], FAULT_TYPES[status as usize], "status {status:?} vs {text}");
-        assert!(v["fault"]["errorMessage"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(v["fault"]["errorMessage"].as_str().map_or(false, |m| !m.is_empty()));
     }
     v
 }

@@ -32,8 +32,9 @@ use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
 use std::hash::{Hash, Hasher};
+use std::os::raw::c_char;
 
 // ------------------------------------------------------------------ the export table
 
@@ -319,15 +320,15 @@ fn check_document(status: HvStatus, doc: &Value) -> Result<(), TestCaseError> {
 fn check_fault(fault: &Value, expected_type: &str, top: bool) -> Result<(), TestCaseError> {
     let f = fault.as_object().ok_or_else(|| TestCaseError::fail(format!("a fault is not an object: {fault}")))?;
     prop_assert_eq!(f.get("type").and_then(Value::as_str), Some(expected_type), "fault type in {}", fault);
-    prop_assert!(f.get("errorMessage").and_then(Value::as_str).is_some_and(|m| !m.is_empty()), "errorMessage in {}", fault);
+    prop_assert!(f.get("errorMessage").and_then(Value::as_str).map_or(false, |m| !m.is_empty()), "errorMessage in {}", fault);
     for (k, v) in f {
         prop_assert!(!v.is_null(), "{} is null in {} (unset fields are omitted)", k, fault);
     }
-    let has_str = |k: &str| f.get(k).is_some_and(Value::is_string);
+    let has_str = |k: &str| f.get(k).map_or(false, Value::is_string);
     match expected_type {
         "EntityNotFound" => prop_assert!(has_str("id"), "EntityNotFound without id: {}", fault),
         "InvalidType" => prop_assert!(has_str("parameterName") && has_str("expectedType"), "InvalidType fields: {}", fault),
-        "InsufficientPermission" => prop_assert!(f.get("privileges").is_some_and(Value::is_array), "privileges: {}", fault),
+        "InsufficientPermission" => prop_assert!(f.get("privileges").map_or(false, Value::is_array), "privileges: {}", fault),
         "UnexpectedFault" => {
             let cause = f.get("causeString").and_then(Value::as_str).unwrap_or("");
             prop_assert!(!cause.contains("panic"), "a panic reached the boundary: {}", fault);
@@ -454,8 +455,11 @@ impl Clients {
 /// boundary must answer exactly this, before looking at the federation). `None` when the
 /// text is a valid request. For text that is not UTF-8, only the type and parameter are known.
 fn text_fault(method: Method, request: &[u8]) -> Option<Value> {
-    let Ok(text) = std::str::from_utf8(request) else {
-        return Some(json!({"type": "InvalidArgument", "parameterName": "request_json"}));
+    let text = match std::str::from_utf8(request) {
+        Ok(text) => text,
+        _ => {
+            return Some(json!({"type": "InvalidArgument", "parameterName": "request_json"}));
+        }
     };
     let value = match parse_json(text, "request_json") {
         Ok(v) => v,
@@ -494,12 +498,16 @@ fn judge(live: &mut Live, method: Option<Method>, request: &[u8], got: &Answer, 
     let kind = fault.and_then(|f| f.get("type")).and_then(Value::as_str).unwrap_or("ok");
     let refused_for_text = method.map_or(true, |m| text_fault(m, request).is_some());
     tally(&format!("{}{kind}", if refused_for_text { "text:" } else { "" }));
-    let Some(method) = method else {
-        // An unknown method name: refused before anything else.
-        prop_assert_eq!(got.status, HvStatus::HV_INVALID_ARGUMENT, "{}: {}", what, got.doc);
-        prop_assert_eq!(fault.and_then(|f| f.get("parameterName")), Some(&json!("method")));
-        prop_assert_eq!(&before, &after, "{}: an unknown method changed the federation", what);
-        return Ok(());
+    let method = match method {
+        Some(method) => method,
+        _ => {
+            // An unknown method name: refused before anything else.
+            prop_assert_eq!(got.status, HvStatus::HV_INVALID_ARGUMENT, "{}: {}", what, got.doc);
+            let expected = json!("method");
+            prop_assert_eq!(fault.and_then(|f| f.get("parameterName")), Some(&expected));
+            prop_assert_eq!(&before, &after, "{}: an unknown method changed the federation", what);
+            return Ok(());
+        }
     };
     if let Some(expected) = text_fault(method, request) {
         let fault = fault.ok_or_else(|| TestCaseError::fail(format!("{what}: a bad request succeeded: {}", got.doc)))?;

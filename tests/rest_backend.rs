@@ -39,7 +39,10 @@ impl Fake {
         let (log2, script) = (Arc::clone(&log), Arc::new(script));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
+                let mut stream = match stream {
+                    Ok(stream) => stream,
+                    _ => continue,
+                };
                 let (log, script) = (Arc::clone(&log2), Arc::clone(&script));
                 std::thread::spawn(move || {
                     let mut r = BufReader::new(stream.try_clone().unwrap());

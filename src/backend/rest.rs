@@ -28,10 +28,11 @@ use hyper::body::HttpBody;
 use hyper::client::HttpConnector;
 use hyper::{Body, StatusCode};
 use hyper_rustls::HttpsConnector;
+use once_cell::sync::OnceCell;
 use serde_json::{json as j, Map, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How many times a request refused with 429 is sent again, and the longest wait honoured.
@@ -53,7 +54,7 @@ const MAX_BODY: usize = 512 << 20;
 /// The one runtime of every REST client (two workers drive the sockets; callers' threads run
 /// their own requests' futures).
 fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    static RT: OnceCell<tokio::runtime::Runtime> = OnceCell::new();
     RT.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("hvapi-rest").enable_all().build().expect("the REST runtime starts")
     })
@@ -272,7 +273,7 @@ impl Rest {
             let status = resp.status();
             let retry_after = header("X-Rate-Limit-Retry-After-Seconds").and_then(|v| v.trim().parse().ok());
             let total = header("X-TOTAL-COUNT").and_then(|v| v.trim().parse().ok());
-            let has_more = header("HAS_MORE_RECORDS").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+            let has_more = header("HAS_MORE_RECORDS").map_or(false, |v| v.trim().eq_ignore_ascii_case("true"));
             let mut body = resp.into_body();
             let mut bytes = Vec::new();
             while let Some(chunk) = body.data().await {
@@ -300,8 +301,11 @@ impl Rest {
             return Err(rest::fault_from_http(a.status, &a.body, None, &[]));
         }
         let v = a.json()?;
-        let (Some(access), Some(refresh)) = (v["access_token"].as_str(), v["refresh_token"].as_str()) else {
-            return Err(Fault::unexpected("the login answer has no tokens"));
+        let (access, refresh) = match (v["access_token"].as_str(), v["refresh_token"].as_str()) {
+            (Some(access), Some(refresh)) => (access, refresh),
+            _ => {
+                return Err(Fault::unexpected("the login answer has no tokens"));
+            }
         };
         *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) =
             Some(Tokens { access: access.to_owned(), refresh: refresh.to_owned(), expires: jwt_expiry(access) });
@@ -319,7 +323,10 @@ impl Rest {
                 None => None,
             }
         };
-        let Some(refresh) = refresh else { return self.login().await };
+        let refresh = match refresh {
+            Some(refresh) => refresh,
+            _ => return self.login().await,
+        };
         let a = self.send_once(hyper::Method::POST, "/refresh", None, Some(&j!({ "refresh_token": refresh }))).await?;
         if !a.ok() {
             return self.login().await;
@@ -335,7 +342,7 @@ impl Rest {
 
     fn current_token(&self) -> Option<(String, bool)> {
         let t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        t.as_ref().map(|t| (t.access.clone(), t.expires.is_some_and(|e| e <= Instant::now() + REFRESH_MARGIN)))
+        t.as_ref().map(|t| (t.access.clone(), t.expires.map_or(false, |e| e <= Instant::now() + REFRESH_MARGIN)))
     }
 
     /// An authenticated request: refreshed before a known expiry, once more after a 401,
@@ -581,7 +588,7 @@ impl Rest {
         }
         let ends = matches!(op, SessionOp::Logoff { .. } | SessionOp::Reset | SessionOp::Restart);
         for round in rounds {
-            let (gone, round): (Vec<_>, Vec<_>) = round.into_iter().partition(|&(_, _, prev)| ends && prev.is_some_and(|p| results[p].is_none()));
+            let (gone, round): (Vec<_>, Vec<_>) = round.into_iter().partition(|&(_, _, prev)| ends && prev.map_or(false, |p| results[p].is_none()));
             if !gone.is_empty() {
                 let outcomes = self.local_items(method, op, gone.iter().map(|&(i, _, _)| &ids[i])).await;
                 for (k, &(i, _, _)) in gone.iter().enumerate() {
@@ -612,7 +619,7 @@ impl Rest {
             };
             for (k, (_, items)) in specs.iter().enumerate() {
                 let spec = answers.as_ref().map(|a| &a[k]);
-                let spec_ok = spec.and_then(|s| s["status_code"].as_u64()).is_some_and(|c| (200..300).contains(&c));
+                let spec_ok = spec.and_then(|s| s["status_code"].as_u64()).map_or(false, |c| (200..300).contains(&c));
                 for (n, &i) in items.iter().enumerate() {
                     let id = Some(ids[i].as_str());
                     results[i] = match (&answer, spec) {
@@ -655,15 +662,18 @@ impl Rest {
             None => Some(default_sort.and_then(|d| rest::sort_to_wire(fields, d))),
             Some(member) => rest::sort_to_wire(fields, member).map(Some),
         };
-        let (Some(filter), Some(sort)) = (filter, sort) else {
-            let mut rows: Vec<Value> = self.list_all(path, "", m).await?.iter().map(|r| rest::from_wire(fields, r)).collect();
-            if let Some(d) = default_sort {
-                rows.sort_by(|a, b| order(query::member(a, d), query::member(b, d), false));
+        let (filter, sort) = match (filter, sort) {
+            (Some(filter), Some(sort)) => (filter, sort),
+            _ => {
+                let mut rows: Vec<Value> = self.list_all(path, "", m).await?.iter().map(|r| rest::from_wire(fields, r)).collect();
+                if let Some(d) = default_sort {
+                    rows.sort_by(|a, b| order(query::member(a, d), query::member(b, d), false));
+                }
+                if event_attributes {
+                    self.event_attributes(&mut rows).await;
+                }
+                return Ok(local_query(rows, q));
             }
-            if event_attributes {
-                self.event_attributes(&mut rows).await;
-            }
-            return Ok(local_query(rows, q));
         };
         let mut params = String::new();
         if let Some(f) = filter {
@@ -738,14 +748,23 @@ impl Rest {
             if ids.is_empty() {
                 continue;
             }
-            let Ok(a) = self.api(hyper::Method::GET, &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None).await else {
-                return;
+            let a = match self.api(hyper::Method::GET, &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None).await {
+                Ok(a) => a,
+                _ => {
+                    return;
+                }
             };
-            let Some(infos) = a.ok().then(|| a.json().ok()).flatten().map(into_rows) else {
-                return;
+            let infos = match a.ok().then(|| a.json().ok()).flatten().map(into_rows) {
+                Some(infos) => infos,
+                _ => {
+                    return;
+                }
             };
             for info in infos {
-                let Some(event) = chunk.iter_mut().find(|e| e["id"] == info["id"]) else { continue };
+                let event = match chunk.iter_mut().find(|e| e["id"] == info["id"]) {
+                    Some(event) => event,
+                    _ => continue,
+                };
                 for (key, member, ty) in rest::EVENT_ATTRIBUTES {
                     if let Some(v) = info["event_data"].get(*key).and_then(Value::as_str) {
                         event[*member] = ty.map_or_else(|| v.to_owned(), |ty| contract_id(ty, v)).into();
@@ -814,7 +833,7 @@ impl Rest {
             // A group where a user goes, or a user not entitled: the API does not say which.
             Err(f @ Fault::InvalidArgument { parameter_name: None, .. }) => {
                 let path = format!("{AD}/{}", enc(wire_id(user)));
-                let group = self.get_json(&path, &[]).await.is_ok_and(|u| u["group"] == true);
+                let group = self.get_json(&path, &[]).await.map_or(false, |u| u["group"] == true);
                 return Err(with_parameter(f, if group { "user" } else { kind.key() }));
             }
             Err(f) => return Err(f),
@@ -831,7 +850,7 @@ impl Rest {
             .map(|d| {
                 let owner = d["group_id"].as_str().map_or_else(|| user.to_owned(), |g| contract_id(IdType::UserOrGroup, g));
                 let mut base = j!({"userOrGroup": owner, "site": contract_id(IdType::Site, d["site_id"].as_str().unwrap_or_default())});
-                if d["type"].as_str().is_some_and(|t| t.ends_with("_OVERRIDE")) {
+                if d["type"].as_str().map_or(false, |t| t.ends_with("_OVERRIDE")) {
                     base[member] = entitlement.into();
                 }
                 j!({"id": contract_id(IdType::UserHomeSite, d["id"].as_str().unwrap_or_default()), "base": base})

@@ -7,7 +7,8 @@ use crate::client::Client;
 use crate::fault::{Fault, HvStatus};
 use crate::service::Method;
 use serde_json::{json, Value};
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// An open connection to a backend (the embedded federation by default). Opaque to C.

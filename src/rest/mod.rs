@@ -473,12 +473,18 @@ pub fn from_wire(fields: Fields, wire: &Value) -> Value {
     let mut out = Map::new();
     let farm = wire.get("farm_id").is_some();
     for field in all(fields) {
-        let Some(v) = wire_member(wire, field.wire).filter(|v| !v.is_null()) else { continue };
+        let v = match wire_member(wire, field.wire).filter(|v| !v.is_null()) {
+            Some(v) => v,
+            _ => continue,
+        };
         let source = match field.from {
             [one] => Some(one),
             many => many.iter().filter(|(_, c)| !matches!(c, Const(_))).find(|(path, _)| path.to_ascii_lowercase().contains("farm") == farm),
         };
-        let Some((path, conv)) = source else { continue };
+        let (path, conv) = match source {
+            Some((path, conv)) => (path, conv),
+            _ => continue,
+        };
         if matches!(conv, Const(_)) {
             continue;
         }
@@ -497,7 +503,7 @@ fn wire_member<'a>(wire: &'a Value, name: &str) -> Option<&'a Value> {
 /// that can be filtered on (the caller then filters the rows itself).
 pub fn filter_to_wire(fields: Fields, filter: &query::Filter) -> Option<Value> {
     use query::{Compare, Filter};
-    let name = |member: &str| all(fields).find(|f| member_of(fields, f.wire).is_some_and(|(p, _)| p == member)).map(|f| (f.wire, f.from[0].1));
+    let name = |member: &str| all(fields).find(|f| member_of(fields, f.wire).map_or(false, |(p, _)| p == member)).map(|f| (f.wire, f.from[0].1));
     Some(match filter {
         Filter::And(fs) | Filter::Or(fs) => {
             let ty = if matches!(filter, Filter::And(_)) { "And" } else { "Or" };
@@ -528,7 +534,7 @@ pub fn filter_to_wire(fields: Fields, filter: &query::Filter) -> Option<Value> {
 
 /// The wire name a contract member sorts by, if the list can sort on it.
 pub fn sort_to_wire(fields: Fields, member: &str) -> Option<&'static str> {
-    all(fields).find(|f| member_of(fields, f.wire).is_some_and(|(p, _)| p == member)).map(|f| f.wire)
+    all(fields).find(|f| member_of(fields, f.wire).map_or(false, |(p, _)| p == member)).map(|f| f.wire)
 }
 
 /// The filterable, sortable field of a wire name: its one contract member and conversion.

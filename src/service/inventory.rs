@@ -45,7 +45,10 @@ pub fn event_query(f: &Federation, admin: Ix, q: &Query) -> Result<Json, Fault> 
 
 /// The event an Equals on `id` names (none for a value no event has).
 fn event_by_id(f: &Federation, leaf: &Filter) -> Option<Vec<Ix>> {
-    let Filter::Compare { op: Compare::Equals, member, value } = leaf else { return None };
+    let (member, value) = match leaf {
+        Filter::Compare { op: Compare::Equals, member, value } => (member, value),
+        _ => return None,
+    };
     if member != "id" {
         return None;
     }

@@ -266,13 +266,18 @@ pub struct Member<R: 'static> {
 /// `Machine/…` id) is written into the scratch buffer, so that reading allocates nothing.
 pub type Read<R> = for<'f, 's> fn(&'f Federation, &'f R, &'s mut String) -> Val<'f, 's>;
 
-const fn m<R>(name: &'static str, read: Read<R>) -> Member<R> {
-    Member { name, read, same_for: None }
+// Macros, not `const fn`s: rustc 1.63 refuses `&mut` in a const fn's signature (`Read`).
+macro_rules! m {
+    ($name:expr, $read:expr) => {
+        Member { name: $name, read: $read, same_for: None }
+    };
 }
 
 /// A member of a session that depends only on its user.
-const fn of_user(name: &'static str, read: Read<Session>) -> Member<Session> {
-    Member { name, read, same_for: Some(|s| s.user) }
+macro_rules! of_user {
+    ($name:expr, $read:expr) => {
+        Member { name: $name, read: $read, same_for: Some(|s: &Session| s.user) }
+    };
 }
 
 /// A member's value, as stored.
@@ -354,13 +359,13 @@ fn opt<'f, 's, T>(v: Option<T>, to: impl FnOnce(T) -> Val<'f, 's>) -> Val<'f, 's
 /// `session::summary_view` builds the same view as a typed struct for
 /// Session_GetLocalSummaryView; tests check that the two agree on every member.
 pub const SESSION_MEMBERS: [Member<Session>; 28] = [
-    m("id", |_, s, _| Val::Str(&s.id)),
-    of_user("namesData.userName", |f, s, buf| {
+    m!("id", |_, s, _| Val::Str(&s.id)),
+    of_user!("namesData.userName", |f, s, buf| {
         let u = f.users_and_groups.get(s.user);
         Val::Text(text(buf, &[&u.domain, "\\", &u.name]))
     }),
-    m("namesData.machineOrRDSServerName", |_, s, _| opt(s.machine(), Val::Str)),
-    m("namesData.machineOrRDSServerDNS", |f, s, buf| match s.machine() {
+    m!("namesData.machineOrRDSServerName", |_, s, _| opt(s.machine(), Val::Str)),
+    m!("namesData.machineOrRDSServerDNS", |f, s, buf| match s.machine() {
         None => Val::Missing,
         Some(machine) => {
             text(buf, &[machine, ".", &f.users_and_groups.get(s.user).domain, ".local"]);
@@ -372,100 +377,100 @@ pub const SESSION_MEMBERS: [Member<Session>; 28] = [
             Val::Text(buf)
         }
     }),
-    m("namesData.desktopName", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.name))),
-    m("namesData.desktopType", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.desktop_type.as_str()))),
-    m("namesData.desktopSource", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.source.as_str()))),
-    m("namesData.farmName", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.name))),
-    m("namesData.clientName", |_, s, _| opt(s.client_name(), Val::Str)),
-    m("namesData.clientAddress", |_, s, _| opt(s.client_address(), Val::Str)),
-    m("namesData.clientType", |_, s, _| opt(s.client_type(), Val::Str)),
-    m("namesData.applicationNames", |_, s, _| opt(s.application_names.as_deref(), Val::Strs)),
-    of_user("referenceData.user", |f, s, _| Val::Str(&f.users_and_groups.get(s.user).id)),
-    of_user("referenceData.groups", |f, s, _| Val::Ids(&f.users_and_groups.get(s.user).member_of)),
-    m("referenceData.accessGroup", |f, s, _| Val::Str(&f.access_groups.get(f.session_access_group(s)).id)),
-    m("referenceData.desktop", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.id))),
-    m("referenceData.farm", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.id))),
-    m("referenceData.machine", |f, s, buf| match s.machine() {
+    m!("namesData.desktopName", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.name))),
+    m!("namesData.desktopType", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.desktop_type.as_str()))),
+    m!("namesData.desktopSource", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.source.as_str()))),
+    m!("namesData.farmName", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.name))),
+    m!("namesData.clientName", |_, s, _| opt(s.client_name(), Val::Str)),
+    m!("namesData.clientAddress", |_, s, _| opt(s.client_address(), Val::Str)),
+    m!("namesData.clientType", |_, s, _| opt(s.client_type(), Val::Str)),
+    m!("namesData.applicationNames", |_, s, _| opt(s.application_names.as_deref(), Val::Strs)),
+    of_user!("referenceData.user", |f, s, _| Val::Str(&f.users_and_groups.get(s.user).id)),
+    of_user!("referenceData.groups", |f, s, _| Val::Ids(&f.users_and_groups.get(s.user).member_of)),
+    m!("referenceData.accessGroup", |f, s, _| Val::Str(&f.access_groups.get(f.session_access_group(s)).id)),
+    m!("referenceData.desktop", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.id))),
+    m!("referenceData.farm", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.id))),
+    m!("referenceData.machine", |f, s, buf| match s.machine() {
         Some(machine) if !on_rds_host(f, s) => Val::Text(text(buf, &["Machine/", machine])),
         _ => Val::Missing,
     }),
-    m("referenceData.rdsServer", |f, s, buf| match s.machine() {
+    m!("referenceData.rdsServer", |f, s, buf| match s.machine() {
         Some(machine) if on_rds_host(f, s) => Val::Text(text(buf, &["RDSServer/", machine])),
         _ => Val::Missing,
     }),
-    m("sessionData.sessionType", |_, s, _| Val::Str(s.session_type.as_str())),
+    m!("sessionData.sessionType", |_, s, _| Val::Str(s.session_type.as_str())),
     // A disconnected session has no protocol (contract 3.2).
-    m("sessionData.sessionProtocol", |_, s, _| match s.state {
+    m!("sessionData.sessionProtocol", |_, s, _| match s.state {
         SessionState::Disconnected => Val::Missing,
         _ => opt(s.protocol, |p| Val::Str(p.as_str())),
     }),
-    m("sessionData.sessionState", |_, s, _| Val::Str(s.state.as_str())),
-    m("sessionData.startTime", |_, s, _| Val::Time(s.start)),
-    m("sessionData.disconnectTime", |_, s, _| opt(s.disconnect, Val::Time)),
-    m("sessionData.lastSessionDurationMS", |_, s, _| opt(s.disconnect, |d| Val::Int((d - s.start).max(0) * 1000))),
+    m!("sessionData.sessionState", |_, s, _| Val::Str(s.state.as_str())),
+    m!("sessionData.startTime", |_, s, _| Val::Time(s.start)),
+    m!("sessionData.disconnectTime", |_, s, _| opt(s.disconnect, Val::Time)),
+    m!("sessionData.lastSessionDurationMS", |_, s, _| opt(s.disconnect, |d| Val::Int((d - s.start).max(0) * 1000))),
     // The view is local: never brokered or resourced remotely.
-    m("sessionData.brokeredRemotely", |_, _, _| Val::Bool(false)),
-    m("sessionData.resourcedRemotely", |_, _, _| Val::Bool(false)),
-    m("sessionData.idleDuration", |_, s, _| opt(s.idle_minutes, |i| Val::Int(i.into()))),
+    m!("sessionData.brokeredRemotely", |_, _, _| Val::Bool(false)),
+    m!("sessionData.resourcedRemotely", |_, _, _| Val::Bool(false)),
+    m!("sessionData.idleDuration", |_, s, _| opt(s.idle_minutes, |i| Val::Int(i.into()))),
 ];
 
 /// The members of an event object (contract 5.3).
 pub const EVENT_MEMBERS: [Member<EventRecord>; 10] = [
-    m("id", |_, e, _| Val::Int(e.id as i64)),
-    m("time", |_, e, _| Val::Time(e.time)),
-    m("type", |_, e, _| Val::Str(e.event_type)),
-    m("severity", |_, e, _| Val::Str(if e.success { AUDIT_SUCCESS } else { AUDIT_FAIL })),
-    m("admin", |f, e, buf| {
+    m!("id", |_, e, _| Val::Int(e.id as i64)),
+    m!("time", |_, e, _| Val::Time(e.time)),
+    m!("type", |_, e, _| Val::Str(e.event_type)),
+    m!("severity", |_, e, _| Val::Str(if e.success { AUDIT_SUCCESS } else { AUDIT_FAIL })),
+    m!("admin", |f, e, buf| {
         let a = &f.admins[e.admin as usize];
         Val::Text(text(buf, &[&a.domain, "\\", &a.name]))
     }),
-    m("message", |f, e, buf| match &e.message {
+    m!("message", |f, e, buf| match &e.message {
         EventMessage::Text(t) => Val::Str(t),
         EventMessage::SessionDone(verb) => Val::Text(session::done_message(f, e, verb, buf)),
     }),
-    m("session", |_, e, _| opt(e.session.as_deref(), Val::Str)),
-    m("userHomeSite", |_, e, _| opt(e.user_home_site.as_deref(), Val::Str)),
-    m("user", |f, e, _| opt(e.user, |u| Val::Str(&f.users_and_groups.get(u).id))),
-    m("pod", |f, e, _| opt(e.pod, |p| Val::Str(&f.pods.get(p).id))),
+    m!("session", |_, e, _| opt(e.session.as_deref(), Val::Str)),
+    m!("userHomeSite", |_, e, _| opt(e.user_home_site.as_deref(), Val::Str)),
+    m!("user", |f, e, _| opt(e.user, |u| Val::Str(&f.users_and_groups.get(u).id))),
+    m!("pod", |f, e, _| opt(e.pod, |p| Val::Str(&f.pods.get(p).id))),
 ];
 
 // The inventory (contract section 6's world objects, never a password).
 pub const USER_OR_GROUP_MEMBERS: [Member<UserOrGroup>; 5] = [
-    m("id", |_, u, _| Val::Str(&u.id)),
-    m("name", |_, u, _| Val::Str(&u.name)),
-    m("domain", |_, u, _| Val::Str(&u.domain)),
-    m("group", |_, u, _| Val::Bool(u.group)),
+    m!("id", |_, u, _| Val::Str(&u.id)),
+    m!("name", |_, u, _| Val::Str(&u.name)),
+    m!("domain", |_, u, _| Val::Str(&u.domain)),
+    m!("group", |_, u, _| Val::Bool(u.group)),
     // Only groups have members.
-    m("members", |_, u, _| if u.group { Val::Ids(&u.members) } else { Val::Missing }),
+    m!("members", |_, u, _| if u.group { Val::Ids(&u.members) } else { Val::Missing }),
 ];
-pub const SITE_MEMBERS: [Member<Site>; 2] = [m("id", |_, s, _| Val::Str(&s.id)), m("name", |_, s, _| Val::Str(&s.name))];
+pub const SITE_MEMBERS: [Member<Site>; 2] = [m!("id", |_, s, _| Val::Str(&s.id)), m!("name", |_, s, _| Val::Str(&s.name))];
 pub const POD_MEMBERS: [Member<Pod>; 4] = [
-    m("id", |_, p, _| Val::Str(&p.id)),
-    m("name", |_, p, _| Val::Str(&p.name)),
-    m("site", |f, p, _| Val::Str(&f.sites.get(p.site).id)),
-    m("reachable", |_, p, _| Val::Bool(p.reachable)),
+    m!("id", |_, p, _| Val::Str(&p.id)),
+    m!("name", |_, p, _| Val::Str(&p.name)),
+    m!("site", |f, p, _| Val::Str(&f.sites.get(p.site).id)),
+    m!("reachable", |_, p, _| Val::Bool(p.reachable)),
 ];
 pub const ACCESS_GROUP_MEMBERS: [Member<AccessGroup>; 3] = [
-    m("id", |_, a, _| Val::Str(&a.id)),
-    m("name", |_, a, _| Val::Str(&a.name)),
-    m("parent", |f, a, _| opt(a.parent, |p| Val::Str(&f.access_groups.get(p).id))),
+    m!("id", |_, a, _| Val::Str(&a.id)),
+    m!("name", |_, a, _| Val::Str(&a.name)),
+    m!("parent", |f, a, _| opt(a.parent, |p| Val::Str(&f.access_groups.get(p).id))),
 ];
 /// Global entitlements and global application entitlements alike.
 pub const ENTITLEMENT_MEMBERS: [Member<Entitlement>; 3] =
-    [m("id", |_, e, _| Val::Str(&e.id)), m("name", |_, e, _| Val::Str(&e.name)), m("members", |_, e, _| Val::Ids(&e.members))];
+    [m!("id", |_, e, _| Val::Str(&e.id)), m!("name", |_, e, _| Val::Str(&e.name)), m!("members", |_, e, _| Val::Ids(&e.members))];
 pub const DESKTOP_MEMBERS: [Member<Desktop>; 6] = [
-    m("id", |_, d, _| Val::Str(&d.id)),
-    m("name", |_, d, _| Val::Str(&d.name)),
-    m("pod", |f, d, _| Val::Str(&f.pods.get(d.pod).id)),
-    m("accessGroup", |f, d, _| Val::Str(&f.access_groups.get(d.access_group).id)),
-    m("desktopType", |_, d, _| Val::Str(d.desktop_type.as_str())),
-    m("desktopSource", |_, d, _| Val::Str(d.source.as_str())),
+    m!("id", |_, d, _| Val::Str(&d.id)),
+    m!("name", |_, d, _| Val::Str(&d.name)),
+    m!("pod", |f, d, _| Val::Str(&f.pods.get(d.pod).id)),
+    m!("accessGroup", |f, d, _| Val::Str(&f.access_groups.get(d.access_group).id)),
+    m!("desktopType", |_, d, _| Val::Str(d.desktop_type.as_str())),
+    m!("desktopSource", |_, d, _| Val::Str(d.source.as_str())),
 ];
 pub const FARM_MEMBERS: [Member<Farm>; 4] = [
-    m("id", |_, fm, _| Val::Str(&fm.id)),
-    m("name", |_, fm, _| Val::Str(&fm.name)),
-    m("pod", |f, fm, _| Val::Str(&f.pods.get(fm.pod).id)),
-    m("accessGroup", |f, fm, _| Val::Str(&f.access_groups.get(fm.access_group).id)),
+    m!("id", |_, fm, _| Val::Str(&fm.id)),
+    m!("name", |_, fm, _| Val::Str(&fm.name)),
+    m!("pod", |f, fm, _| Val::Str(&f.pods.get(fm.pod).id)),
+    m!("accessGroup", |f, fm, _| Val::Str(&f.access_groups.get(fm.access_group).id)),
 ];
 
 /// The inventory's entity types (Inventory_Query's `entityType`).
@@ -829,21 +834,24 @@ pub fn run<'f, R>(
         let remaining_count = total.saturating_sub(offset.saturating_add(results.len()));
         Page { f, members, results, starting_offset: offset, remaining_count }
     };
-    let Some(sort) = sort else {
-        if let (None, Some(total)) = (&test, count) {
-            return Ok(page(rows.skip(offset).take(limit).map(|(_, r)| r).collect(), total));
-        }
-        let end = offset.saturating_add(limit);
-        let (mut results, mut total) = (Vec::new(), 0usize);
-        for (_, r) in rows {
-            if pass(r) {
-                if total >= offset && total < end {
-                    results.push(r);
-                }
-                total += 1;
+    let sort = match sort {
+        Some(sort) => sort,
+        _ => {
+            if let (None, Some(total)) = (&test, count) {
+                return Ok(page(rows.skip(offset).take(limit).map(|(_, r)| r).collect(), total));
             }
+            let end = offset.saturating_add(limit);
+            let (mut results, mut total) = (Vec::new(), 0usize);
+            for (_, r) in rows {
+                if pass(r) {
+                    if total >= offset && total < end {
+                        results.push(r);
+                    }
+                    total += 1;
+                }
+            }
+            return Ok(page(results, total));
         }
-        return Ok(page(results, total));
     };
     // The first `want` rows in order: candidates are kept while they beat the worst of the
     // best `want` seen so far; every `2 * want` candidates, a selection drops the rest.
@@ -923,7 +931,10 @@ fn layout<R>(members: &'static [Member<R>]) -> Vec<Node<R>> {
             if !matches!(level.last(), Some(Node::Object(s, _)) if *s == seg) {
                 level.push(Node::Object(seg, Vec::new()));
             }
-            let Some(Node::Object(_, inner)) = level.last_mut() else { unreachable!("just pushed") };
+            let inner = match level.last_mut() {
+                Some(Node::Object(_, inner)) => inner,
+                _ => unreachable!("just pushed"),
+            };
             level = inner;
             rest = tail;
         }

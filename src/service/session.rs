@@ -148,12 +148,15 @@ impl Item<'_> {
                 f.record(EventRecord { id: 0, time: now, event_type, success, admin, message, session, user_home_site: None, user, pod });
             };
         let text = |message: String| EventMessage::Text(message.into());
-        let Some(ix) = f.sessions.find(id) else {
-            let fault = Fault::entity_not_found(id);
-            if reach.is_local(f) {
-                record(f, names.local_failure, false, text(format!("{who} could not {} session {id}: {fault}", op.verb())), None, None, None);
+        let ix = match f.sessions.find(id) {
+            Some(ix) => ix,
+            _ => {
+                let fault = Fault::entity_not_found(id);
+                if reach.is_local(f) {
+                    record(f, names.local_failure, false, text(format!("{who} could not {} session {id}: {fault}", op.verb())), None, None, None);
+                }
+                return Err(fault);
             }
-            return Err(fault);
         };
         let (local, ag, pod, user) = {
             let s = f.sessions.get(ix);
@@ -362,7 +365,10 @@ pub fn query(f: &Federation, admin: Ix, q: &Query, reach: Reach) -> Result<Json,
 /// pins it down ([`query::pinned`]).
 fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
     query::pinned(filter, &|leaf| {
-        let Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } = leaf else { return None };
+        let (member, v) = match leaf {
+            Filter::Compare { op: query::Compare::Equals, member, value: Value::String(v) } => (member, v),
+            _ => return None,
+        };
         let user = match member.as_str() {
             "id" => return Some(f.sessions.find(v).into_iter().collect()),
             "namesData.userName" => {

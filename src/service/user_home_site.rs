@@ -67,8 +67,14 @@ pub fn create(f: &mut Federation, admin: Ix, base: &UserHomeSiteBase, now: Times
     if let Err(fault) = initialized(f) {
         return fail(f, fault);
     }
-    let Some(owner) = owner else { return fail(f, Fault::entity_not_found(&base.user_or_group)) };
-    let Some(site) = f.sites.find(&base.site) else { return fail(f, Fault::entity_not_found(&base.site)) };
+    let owner = match owner {
+        Some(owner) => owner,
+        _ => return fail(f, Fault::entity_not_found(&base.user_or_group)),
+    };
+    let site = match f.sites.find(&base.site) {
+        Some(site) => site,
+        _ => return fail(f, Fault::entity_not_found(&base.site)),
+    };
     let scope = match (&base.global_entitlement, &base.global_application_entitlement) {
         (Some(e), _) => match f.global_entitlements.find(e) {
             Some(ix) => Scope::GlobalEntitlement(ix),
@@ -196,7 +202,10 @@ pub fn resolution(f: &Federation, user: Ix, scope: Scope) -> Option<Vec<Ix>> {
 /// `groups` come in tie-break order already (a user's `member_of` is kept so).
 fn group_tier(f: &Federation, groups: impl Iterator<Item = Ix>, scope: Scope) -> Vec<Ix> {
     let mut configured = groups.filter_map(|g| f.home_site_for(g, scope));
-    let Some(winner) = configured.next() else { return Vec::new() };
+    let winner = match configured.next() {
+        Some(winner) => winner,
+        _ => return Vec::new(),
+    };
     let site = f.home_sites.get(winner).site;
     std::iter::once(winner).chain(configured.filter(|&h| f.home_sites.get(h).site != site)).collect()
 }

@@ -13,7 +13,7 @@ mod serve;
 /// REST backend talking to `hvapi serve` over loopback (one server per opened world); anything
 /// else (the default) opens it embedded. scripts/test.sh runs the suites both ways.
 pub fn rest_backend() -> bool {
-    std::env::var("HVAPI_TEST_BACKEND").is_ok_and(|v| v == "rest")
+    std::env::var("HVAPI_TEST_BACKEND").map_or(false, |v| v == "rest")
 }
 
 /// A running `hvapi serve` of one world; stopped when dropped.
@@ -268,7 +268,7 @@ pub fn fault(r: Result<Value, Fault>) -> Value {
         Err(f) => {
             let j = f.to_json();
             assert_eq!(j["type"], f.type_name());
-            assert!(j["errorMessage"].as_str().is_some_and(|m| !m.is_empty()), "every fault has a message");
+            assert!(j["errorMessage"].as_str().map_or(false, |m| !m.is_empty()), "every fault has a message");
             j
         }
     }
@@ -308,11 +308,14 @@ pub fn session_exists(c: &Client, id: &str) -> bool {
 
 /// The state of a session; `None` through the REST backend for a session it cannot see.
 pub fn session_state(c: &Client, id: &str) -> Option<String> {
-    let Some(e) = c.embedded() else {
-        return c
-            .call(Method::SessionGetLocalSummaryView, &json!({ "id": id }))
-            .ok()
-            .map(|v| v["sessionData"]["sessionState"].as_str().unwrap_or_default().to_owned());
+    let e = match c.embedded() {
+        Some(e) => e,
+        _ => {
+            return c
+                .call(Method::SessionGetLocalSummaryView, &json!({ "id": id }))
+                .ok()
+                .map(|v| v["sessionData"]["sessionState"].as_str().unwrap_or_default().to_owned());
+        }
     };
     let f = e.read();
     let ix = f.sessions.find(id).expect("session exists");

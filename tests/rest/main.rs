@@ -794,7 +794,7 @@ fn bad_bodies_change_nothing() {
             // Bulk endpoints may answer 200 with every item refused; nothing may succeed.
             if r.status == 200 {
                 let items = r.json();
-                let all_failed = items.as_array().is_some_and(|a| {
+                let all_failed = items.as_array().map_or(false, |a| {
                     a.iter().all(|i| i["status_code"] != 200 && i["details"].as_array().map_or(true, |d| d.iter().all(|x| x["status_code"] != 200)))
                 });
                 assert!(all_failed, "{m} {p} {:?} -> {items}", String::from_utf8_lossy(body));

@@ -738,7 +738,10 @@ impl Federation {
     }
 
     pub fn remove_home_site(&mut self, ix: Ix) {
-        let Some(h) = self.home_sites.take(ix) else { return };
+        let h = match self.home_sites.take(ix) {
+            Some(h) => h,
+            _ => return,
+        };
         let list = &mut self.users_and_groups.get_mut(h.owner).home_sites;
         list.retain(|&x| x != ix);
         self.home_site_by_scope.remove(&(h.owner, h.scope));

@@ -92,7 +92,10 @@ impl Auth {
     /// Revokes a refresh token and every access token issued from it; false if it was unknown.
     pub fn logout(&self, refresh_token: &str) -> bool {
         let mut t = self.lock();
-        let Some(login) = t.refresh.remove(refresh_token) else { return false };
+        let login = match t.refresh.remove(refresh_token) {
+            Some(login) => login,
+            _ => return false,
+        };
         t.access.retain(|_, (l, _)| l.refresh_token != login.refresh_token);
         true
     }

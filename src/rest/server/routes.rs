@@ -738,7 +738,7 @@ fn group_ids(c: &Call) -> Result<std::collections::HashSet<String>, Fault> {
 fn count_members(c: &Call, row: &mut Value) -> Result<(), Fault> {
     let groups = group_ids(c)?;
     let members = row.get("members").and_then(Value::as_array).cloned().unwrap_or_default();
-    let g = members.iter().filter(|m| m.as_str().is_some_and(|m| groups.contains(m))).count();
+    let g = members.iter().filter(|m| m.as_str().map_or(false, |m| groups.contains(m))).count();
     row["groupCount"] = g.into();
     row["userCount"] = (members.len() - g).into();
     Ok(())
