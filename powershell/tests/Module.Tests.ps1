@@ -137,14 +137,14 @@ Describe 'The native library' {
         }
     }
 
-    It 'is loaded from runtimes/<os>-<arch>/native of the module (win-x64/hvapi.dll on Windows x64)' {
+    It 'is loaded from runtimes/OS-ARCH/native of the module: win-x64/native/hvapi.dll on Windows x64' {
         $s = Connect-HvServer -Demo -NotDefault
         Disconnect-HvServer -Server $s
         Get-LoadedLibraryPath | Should -Be $script:NativeLibrary
         Split-Path -Leaf (Split-Path (Split-Path $script:NativeLibrary)) | Should -Be $(if ($IsWindows) { 'win-x64' } else { 'linux-x64' })
     }
 
-    It 'is found under runtimes/<os>-<arch>/native from any directory' {
+    It 'is found under runtimes/OS-ARCH/native from any directory' {
         $out = Invoke-Child "Set-Location '$TestDrive'; . '$PSScriptRoot/Common.ps1'; (Connect-HvServer -Demo).User; Get-LoadedLibraryPath"
         $out.Trim() -split '\r?\n' | Should -Be @('HVDEMO\administrator', $script:NativeLibrary)
     }
