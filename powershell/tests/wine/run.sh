@@ -7,7 +7,7 @@
 #   3. a fresh wine prefix is made, once per run, in powershell/build/wine/prefix;
 #   4. simulators.py starts: Rest.Tests.ps1 asks it for `hvapi serve` servers, which run natively
 #      (a Windows process cannot start a Linux program);
-#   5. tests/Run-Tests.ps1 runs in pshost.exe, skipping the tests listed in Skipped.psd1.
+#   5. tests/Run-Tests.ps1 runs in pshost.exe: every test, none skipped.
 # Extra arguments are test files (in powershell/tests) to run instead of all of them.
 # Exit status 2, with one line, when wine or the Windows toolchain is missing.
 set -euo pipefail
@@ -25,7 +25,7 @@ dll="$ps_dir/out/HvApi/runtimes/win-x64/native/hvapi.dll"
 
 build="$ps_dir/build/wine"
 host="$build/pshost"
-if [ ! -f "$host/pshost.exe" ] || [ -n "$(find "$here/PsHost" -newer "$host/pshost.exe" -name '*.cs*' -print -quit)" ]; then
+if [ ! -f "$host/pshost.exe" ] || [ "$here/PsHost/Program.cs" -nt "$host/pshost.exe" ] || [ "$here/PsHost/PsHost.csproj" -nt "$host/pshost.exe" ]; then
   echo "wine tests: publishing pshost.exe (PowerShell 7.6, win-x64) into $host"
   rm -rf "$host"
   dotnet publish "$here/PsHost/PsHost.csproj" -c Release -r win-x64 --self-contained true \
@@ -34,13 +34,14 @@ if [ ! -f "$host/pshost.exe" ] || [ -n "$(find "$here/PsHost" -newer "$host/psho
   cp -r "$host/runtimes/win/lib/net10.0/Modules" "$host/Modules"
 fi
 
-export WINEPREFIX="$build/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+export WINEPREFIX="$build/prefix" WINEDEBUG=-all
 # Without it, loading Pester kills .NET under wine (Internal CLR error 0x80131506).
 export DOTNET_EnableWriteXorExecute=0
 unset PSModulePath
 rm -rf "$WINEPREFIX"
 start=$(date +%s)
-wineboot -i 2>/dev/null
+# No wine-mono or wine-gecko: .NET brings its own runtime. (Only here: an IL image needs mscoree.)
+WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i 2>/dev/null
 wineserver -w
 echo "wine tests: wine prefix ready in $(($(date +%s) - start)) s"
 
@@ -62,7 +63,7 @@ start=$(date +%s)
 set +e
 HVAPI_TEST_SIMULATORS=$(head -n 1 "$sims_out") HVAPI_PWSH=$(win "$host/pshost.exe") \
   wine "$host/pshost.exe" -NoLogo -NoProfile -NonInteractive -File "$(win "$tests/Run-Tests.ps1")" \
-  -PesterPath "$(win "$PESTER_PSD1")" -Skip "$(win "$here/Skipped.psd1")" "${args[@]}"
+  -PesterPath "$(win "$PESTER_PSD1")" "${args[@]}"
 rc=$?
 set -e
 echo "wine tests: Pester ran in $(($(date +%s) - start)) s under wine"
