@@ -2,7 +2,8 @@
 //   pshost [-NoLogo] [-NoProfile] [-NonInteractive] -Command <script text>
 //   pshost [-NoLogo] [-NoProfile] [-NonInteractive] -File <script.ps1> [-Name value | -Switch | value]...
 // Output goes to stdout (as Out-String renders it), errors and warnings to stderr. The exit code
-// is the script's `exit N` ($LASTEXITCODE), else 1 when an error was written or thrown, else 0.
+// is a -File script's `exit N` ($LASTEXITCODE), else 1 when an error was written or thrown, else
+// 0. (`exit N` in -Command text ends it with 0: only a full PSHost receives that code.)
 // Under wine it needs DOTNET_EnableWriteXorExecute=0 (see ../run.sh).
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
