@@ -142,5 +142,7 @@ Describe 'Connect-HvServer -Server (the REST backend, against hvapi serve)' {
         $r = Invoke-Captured { Get-HvSession }
         $r.Terminating.FullyQualifiedErrorId | Should -BeLike 'UnexpectedFault,*'
         $r.Terminating.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        # On Windows the library talks through WinHTTP, and names its error.
+        if ($IsWindows) { $r.Terminating.Exception.Message | Should -BeLike '*(ERROR_WINHTTP_*' }
     }
 }
