@@ -38,8 +38,12 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Horizon', 'VMware', 'Omnissa', 'VDI', 'Session', 'HomeSite', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            LicenseUri = 'https://www.apache.org/licenses/LICENSE-2.0'
+            # package.sh adds the platform tags (Linux, Windows, MacOS) of the runtimes it ships.
+            Tags         = @('Horizon', 'VMware', 'Omnissa', 'VDI', 'Session', 'HomeSite', 'PSEdition_Core')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/hvapi/hvapi'
+            # package.sh puts CHANGELOG.md's section for ModuleVersion here.
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

@@ -13,6 +13,8 @@ DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
 # Windows x64 tests under wine (powershell/tests/wine/run.sh): `wine` is the command, wine64 the loader.
 TOOLS="$TOOLS wine wine64"
+# The packages (scripts/install.sh, the wheels, the PowerShell package) and their tests.
+TOOLS="$TOOLS binutils patchelf pkg-config cmake python3-venv python3-pip"
 
 need=()
 for p in $DEBIAN_CRATES $TOOLS; do

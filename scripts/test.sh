@@ -3,9 +3,11 @@
 # pytest, PowerShell 7.6.9 and Pester 6.2.0): the header drift check, the Rust unit, contract,
 # fuzz and stress tests, the REST server's tests (tests/rest: `hvapi serve` on 127.0.0.1:0,
 # every answer checked against the OpenAPI file in ../shared/reference), the C program as C
-# and C++ under valgrind, the Python package's tests, and the PowerShell module's Pester tests
-# in real pwsh. The contract suites (Rust and Python) run twice: on the embedded backend, and
-# with HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
+# and C++ under valgrind, the Python package's tests, the one-version check, the PowerShell
+# module's Pester tests in real pwsh, and each package (the C/C++ prefix, the Python wheels,
+# the PowerShell .nupkg) installed and used from its artifacts alone (tests/packaging). The
+# contract suites (Rust and Python) run twice: on the embedded backend, and with
+# HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
 # (a server per test world).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,12 @@ fi
 suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
 suite "Python package through the REST backend (HVAPI_TEST_BACKEND=rest)" \
   env HVAPI_TEST_BACKEND=rest HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
+suite "one version (Cargo.toml = hv_version() = pyproject.toml = __version__ = HvApi.psd1 = CHANGELOG.md)" \
+  scripts/version.sh --check
+suite "C/C++ package: install.sh --prefix, programs built with pkg-config and find_package(hvapi)" \
+  tests/packaging/c.sh
+suite "Python package: wheels with the library and the sdist, installed in fresh venvs" \
+  tests/packaging/python.sh
 
 # The module's tests, counted: each run's closing line ("pester: N passed, ...") goes into the
 # summary, after the prefix given.
@@ -48,6 +56,8 @@ pester_counted() {
   return "$rc"
 }
 suite "PowerShell module (Pester 6.2.0 in pwsh 7.6.9)" pester_counted "pester:" bash powershell/test.sh
+suite "PowerShell package: HvApi.nupkg installed with Install-PSResource on a clean profile" \
+  tests/packaging/powershell.sh
 
 # The same tests in Windows PowerShell 7.6 under wine, against the module's win-x64 layout.
 # Skipped (with the reason) only where wine or the Windows toolchain is missing.
