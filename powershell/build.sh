@@ -33,15 +33,14 @@ rm -rf "$out"
 mkdir -p "$out/runtimes/$os-$arch/native" "$out/en-US"
 cp "$here/build/bin/HvApi.dll" "$here/HvApi.psd1" "$here/HvApi.Format.ps1xml" "$out/"
 cp "target/release/$lib" "$out/runtimes/$os-$arch/native/$lib"
-# Windows x64 beside it: hvapi.dll from scripts/build-windows.sh, when its toolchain is here.
-if [ "$os" != win ]; then
-  why=$(windows_toolchain_missing)
-  if [ -z "$why" ]; then
-    bash scripts/build-windows.sh
+# Windows x64 beside it: hvapi.dll, built when scripts/build-windows.sh finds its toolchain here
+# (otherwise it says "skipped").
+if [ "$os" != win ] && [ -f scripts/build-windows.sh ]; then
+  bash scripts/build-windows.sh
+  dll=target/windows/x86_64-pc-windows-gnu/release/hvapi.dll
+  if [ -f "$dll" ]; then
     mkdir -p "$out/runtimes/win-x64/native"
-    cp target/windows/x86_64-pc-windows-gnu/release/hvapi.dll "$out/runtimes/win-x64/native/hvapi.dll"
-  else
-    echo "build: $why; the module has no runtimes/win-x64"
+    cp "$dll" "$out/runtimes/win-x64/native/hvapi.dll"
   fi
 fi
 
