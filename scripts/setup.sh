@@ -15,9 +15,13 @@ TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
 TOOLS="$TOOLS wine wine64"
 # The packages (scripts/install.sh, the wheels, the PowerShell package) and their tests.
 TOOLS="$TOOLS binutils patchelf pkg-config cmake python3-venv python3-pip"
+# Windows x64 (scripts/build-windows.sh, tests/windows): Debian's Rust 1.63 with the Windows
+# standard library, mingw-w64, winapi from Debian's crates, and wine to run the results.
+WINDOWS="rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
+  librust-winapi-dev wine wine64"
 
 need=()
-for p in $DEBIAN_CRATES $TOOLS; do
+for p in $DEBIAN_CRATES $TOOLS $WINDOWS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ "${#need[@]}" -gt 0 ]; then

@@ -8,7 +8,8 @@
 # the PowerShell .nupkg) installed and used from its artifacts alone (tests/packaging). The
 # contract suites (Rust and Python) run twice: on the embedded backend, and with
 # HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
-# (a server per test world).
+# (a server per test world). And hvapi.dll for Windows x64: built with Debian's Rust 1.63 and
+# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -32,6 +33,12 @@ suite "C and C++ ABI program under valgrind" tests/c/run.sh target/release
 if [ -x scripts/valgrind-stress.sh ]; then
   suite "FFI stress under valgrind" scripts/valgrind-stress.sh
 fi
+# Windows x64: hvapi.dll cross-built with Debian's Rust 1.63, then run under wine (its prefix in
+# target/windows/wineprefix): the C program, and the REST backend through WinHTTP against
+# `hvapi serve` running here. Each says "skipped" without the toolchain.
+suite "Windows: hvapi.dll (Rust 1.63, x86_64-pc-windows-gnu): exports and imports" bash scripts/build-windows.sh
+suite "Windows: the C and C++ ABI program under wine" tests/windows/run.sh abi
+suite "Windows: the REST backend through WinHTTP under wine, against hvapi serve" tests/windows/run.sh rest
 suite "Python package (pytest)" env HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh
 suite "Python package through the REST backend (HVAPI_TEST_BACKEND=rest)" \
   env HVAPI_TEST_BACKEND=rest HVAPI_LIBRARY="$PWD/target/release/libhvapi.so" python/run-tests.sh

@@ -13,6 +13,7 @@
 //!   name, the contract member(s) it comes from and how the value is converted.
 //! - lists: `page`/`size`/`filter`/`sort_by`/`order_by` → the contract's query ([`ListParams`]).
 
+#[cfg(feature = "server")]
 pub mod server;
 
 use crate::fault::Fault;

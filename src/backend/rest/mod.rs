@@ -8,9 +8,11 @@
 //! where the API cannot carry a detail it says so (README, "The REST backend") and answers with
 //! the nearest faithful behaviour.
 //!
-//! I/O is async on one tokio runtime shared by every REST client of the process; each C call
-//! blocks its own thread on its own future, so a slow server delays only the calls made to it,
-//! and any number of threads may call one client at once. A request is sent again only where
+//! Every HTTP exchange goes through one seam, [`transport`]: (method, URL, headers, body,
+//! timeout) → (status, headers, body) or a transport failure, hyper + rustls on unix and
+//! WinHTTP on Windows. Everything here is the same code on every platform. An exchange blocks
+//! the calling thread, so a slow server delays only the calls made to it, and any number of
+//! threads may call one client at once. A request is sent again only where
 //! that is safe: after a 401 (refused before anything was done; once, with a fresh token) and
 //! after a 429 (refused for the rate, after the server's `X-Rate-Limit-Retry-After-Seconds`,
 //! a bounded number of times). Nothing else is retried.
@@ -24,16 +26,14 @@ use crate::service::privilege;
 use crate::service::query::{self, Compare, Filter, Query};
 use crate::service::request::{EntitlementKind, SessionOp};
 use crate::service::{json, Json, Method, Request};
-use hyper::body::HttpBody;
-use hyper::client::HttpConnector;
-use hyper::{Body, StatusCode};
-use hyper_rustls::HttpsConnector;
-use once_cell::sync::OnceCell;
 use serde_json::{json as j, Map, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use transport::{Exchange, Http, Tls, Url};
+
+pub mod transport;
 
 /// How many times a request refused with 429 is sent again, and the longest wait honoured.
 const RATE_RETRIES: u32 = 5;
@@ -48,21 +48,8 @@ const PAGE: u64 = rest::MAX_PAGE_SIZE;
 const LOOKUP_IDS: usize = 25;
 /// How many events one request for extended attributes names (the URL stays a few kB).
 const ATTRIBUTE_IDS: usize = 200;
-/// A response body larger than this is refused (a confused server must not exhaust memory).
-const MAX_BODY: usize = 512 << 20;
-
-/// The one runtime of every REST client (two workers drive the sockets; callers' threads run
-/// their own requests' futures).
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceCell<tokio::runtime::Runtime> = OnceCell::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("hvapi-rest").enable_all().build().expect("the REST runtime starts")
-    })
-}
-
-fn block<F: std::future::Future>(f: F) -> F::Output {
-    runtime().block_on(f)
-}
+/// The longest wait for the logout at close.
+const LOGOUT_TIMEOUT: Duration = Duration::from_secs(5);
 
 struct Tokens {
     access: String,
@@ -72,7 +59,7 @@ struct Tokens {
 }
 
 pub struct Rest {
-    http: hyper::Client<HttpsConnector<HttpConnector>, Body>,
+    http: Http,
     /// `https://host:port/rest`
     base: String,
     url: String,
@@ -104,52 +91,6 @@ impl Answer {
             return Ok(Value::Null);
         }
         serde_json::from_slice(&self.body).map_err(|e| Fault::unexpected(format!("the server's answer is not JSON: {e}")))
-    }
-}
-
-fn tls_config(verify: bool, ca_file: Option<&str>) -> Result<rustls::ClientConfig, Fault> {
-    let builder = rustls::ClientConfig::builder().with_safe_defaults();
-    if !verify {
-        return Ok(builder.with_custom_certificate_verifier(std::sync::Arc::new(NoVerify)).with_no_client_auth());
-    }
-    let mut roots = rustls::RootCertStore::empty();
-    match ca_file {
-        Some(path) => {
-            let text = std::fs::read(path).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} cannot be read: {e}.")))?;
-            let certs =
-                rustls_pemfile::certs(&mut text.as_slice()).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?} is not PEM: {e}.")))?;
-            if certs.is_empty() {
-                return Err(Fault::invalid_argument("caFile", format!("caFile {path:?} holds no certificate.")));
-            }
-            for c in certs {
-                roots.add(&rustls::Certificate(c)).map_err(|e| Fault::invalid_argument("caFile", format!("caFile {path:?}: {e}.")))?;
-            }
-        }
-        None => {
-            let certs =
-                rustls_native_certs::load_native_certs().map_err(|e| Fault::unexpected(format!("the system's trusted certificates cannot be read: {e}")))?;
-            for c in certs {
-                let _ = roots.add(&rustls::Certificate(c.0));
-            }
-        }
-    }
-    Ok(builder.with_root_certificates(roots).with_no_client_auth())
-}
-
-/// `verifyTls: false`: any certificate is accepted (README: why not to).
-struct NoVerify;
-
-impl rustls::client::ServerCertVerifier for NoVerify {
-    fn verify_server_cert(
-        &self,
-        _: &rustls::Certificate,
-        _: &[rustls::Certificate],
-        _: &rustls::ServerName,
-        _: &mut dyn Iterator<Item = &[u8]>,
-        _: &[u8],
-        _: SystemTime,
-    ) -> Result<rustls::client::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::ServerCertVerified::assertion())
     }
 }
 
@@ -188,34 +129,19 @@ fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// The cause of an error, with its sources.
-fn cause(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(x) = src {
-        s.push_str(": ");
-        s.push_str(&x.to_string());
-        src = x.source();
-    }
-    s
-}
-
 impl Rest {
     /// Opens from the configuration (README, "The REST backend") and logs in.
     pub fn open(o: &Obj) -> Result<Rest, Fault> {
         o.only(&["backend", "url", "username", "password", "domain", "verifyTls", "caFile", "timeoutSeconds"])?;
         let url = o.str("url")?.trim_end_matches('/').to_owned();
-        let uri: hyper::Uri = url.parse().map_err(|e| Fault::invalid_argument("url", format!("url {url:?} is not a URL: {e}.")))?;
-        if !matches!(uri.scheme_str(), Some("https" | "http")) || uri.host().is_none() {
-            return Err(Fault::invalid_argument("url", format!("url {url:?} must be https://host[:port] (or http:// for a test server).")));
+        if let Err(e) = Url::parse(&url) {
+            return Err(Fault::invalid_argument("url", format!("url {url:?} must be https://host[:port] (or http:// for a test server): {e}.")));
         }
         let base = if url.ends_with("/rest") { url.clone() } else { format!("{url}/rest") };
         let verify = o.opt_bool("verifyTls")?.unwrap_or(true);
         let ca_file = o.opt_str("caFile")?;
         let timeout = o.opt_int_in("timeoutSeconds", 1, 86_400)?.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
-        let tls = tls_config(verify, ca_file)?;
-        let connector = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().build();
-        let http = hyper::Client::builder().pool_idle_timeout(Duration::from_secs(30)).build(connector);
+        let http = Http::new(&Tls::new(verify, ca_file)?)?;
         let mut rest = Rest {
             http,
             base,
@@ -228,9 +154,9 @@ impl Rest {
             local_pod: None,
             local_site: None,
         };
-        block(rest.login())?;
+        rest.login()?;
         // The local pod and site, where the API gives them (no CPA: neither).
-        if let Ok(pods) = block(rest.get_json("/federation/v1/pods", &[])) {
+        if let Ok(pods) = rest.get_json("/federation/v1/pods", &[]) {
             if let Some(p) = pods.as_array().and_then(|a| a.iter().find(|p| p["local_pod"] == true)) {
                 rest.local_pod = p["id"].as_str().map(|k| contract_id(IdType::Pod, k));
                 rest.local_site = p["site_id"].as_str().map(|k| contract_id(IdType::Site, k));
@@ -254,46 +180,34 @@ impl Rest {
     // -----------------------------------------------------------------------------------------
     // HTTP
 
-    /// One request, no retry; network errors and timeouts are `UnexpectedFault` with the cause.
-    async fn send_once(&self, method: hyper::Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Result<Answer, Fault> {
+    /// One request, no retry, within `timeout`; a transport failure (no connection, TLS, no
+    /// answer in time) is `UnexpectedFault` naming the request and the cause.
+    fn send_once(&self, method: &'static str, path: &str, token: Option<&str>, body: Option<&Value>, timeout: Duration) -> Result<Answer, Fault> {
         let target = format!("{}{path}", self.base);
-        let mut req = hyper::Request::builder().method(method.clone()).uri(&target).header("Accept", "application/json");
-        if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+        let bearer = token.map(|t| format!("Bearer {t}"));
+        let mut headers = vec![("Accept", "application/json")];
+        if let Some(b) = &bearer {
+            headers.push(("Authorization", b.as_str()));
         }
-        let req = match body {
-            Some(b) => req.header("Content-Type", "application/json").body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
+        let body = body.map(|b| b.to_string());
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
         }
-        .map_err(|e| Fault::unexpected(format!("{method} {target}: {e}")))?;
-        let fail = |e: String| Fault::unexpected(format!("{method} {target}: {e}"));
-        let work = async {
-            let resp = self.http.request(req).await.map_err(|e| fail(cause(&e)))?;
-            let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let status = resp.status();
-            let retry_after = header("X-Rate-Limit-Retry-After-Seconds").and_then(|v| v.trim().parse().ok());
-            let total = header("X-TOTAL-COUNT").and_then(|v| v.trim().parse().ok());
-            let has_more = header("HAS_MORE_RECORDS").map_or(false, |v| v.trim().eq_ignore_ascii_case("true"));
-            let mut body = resp.into_body();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = body.data().await {
-                let chunk = chunk.map_err(|e| fail(format!("the answer was cut off: {}", cause(&e))))?;
-                bytes.extend_from_slice(&chunk);
-                if bytes.len() > MAX_BODY {
-                    return Err(fail("the answer is larger than hvapi accepts".into()));
-                }
-            }
-            Ok(Answer { status: status.as_u16(), retry_after, total, has_more, body: bytes })
-        };
-        match tokio::time::timeout(self.timeout, work).await {
-            Ok(r) => r,
-            Err(_) => Err(fail(format!("no answer within {} s", self.timeout.as_secs()))),
-        }
+        let x = Exchange { method, url: &target, headers: &headers, body: body.as_deref().map(str::as_bytes), timeout };
+        let r = self.http.exchange(&x).map_err(|f| Fault::unexpected(format!("{method} {target}: {}", f.describe(timeout))))?;
+        let number = |name: &str| r.header(name).and_then(|v| v.trim().parse().ok());
+        Ok(Answer {
+            status: r.status,
+            retry_after: number("X-Rate-Limit-Retry-After-Seconds"),
+            total: number("X-TOTAL-COUNT"),
+            has_more: r.header("HAS_MORE_RECORDS").map_or(false, |v| v.trim().eq_ignore_ascii_case("true")),
+            body: r.body,
+        })
     }
 
-    async fn login(&self) -> Result<(), Fault> {
+    fn login(&self) -> Result<(), Fault> {
         let body = j!({"domain": self.domain, "username": self.username, "password": self.password});
-        let a = self.send_once(hyper::Method::POST, "/login", None, Some(&body)).await?;
+        let a = self.send_once("POST", "/login", None, Some(&body), self.timeout)?;
         if a.status == 401 || a.status == 403 {
             return Err(Fault::InvalidCredentials { message: format!("{}\\{} could not log in to {}.", self.domain, self.username, self.url) });
         }
@@ -314,7 +228,7 @@ impl Rest {
 
     /// A new access token for the one that failed (`stale`); if another thread already has
     /// one, that is used. A refresh token that is no longer good means logging in again.
-    async fn refresh(&self, stale: &str) -> Result<(), Fault> {
+    fn refresh(&self, stale: &str) -> Result<(), Fault> {
         let refresh = {
             let t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
             match t.as_ref() {
@@ -325,11 +239,11 @@ impl Rest {
         };
         let refresh = match refresh {
             Some(refresh) => refresh,
-            _ => return self.login().await,
+            _ => return self.login(),
         };
-        let a = self.send_once(hyper::Method::POST, "/refresh", None, Some(&j!({ "refresh_token": refresh }))).await?;
+        let a = self.send_once("POST", "/refresh", None, Some(&j!({ "refresh_token": refresh })), self.timeout)?;
         if !a.ok() {
-            return self.login().await;
+            return self.login();
         }
         let access = a.json()?["access_token"].as_str().map(str::to_owned).ok_or_else(|| Fault::unexpected("the refresh answer has no access_token"))?;
         let mut t = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
@@ -347,25 +261,25 @@ impl Rest {
 
     /// An authenticated request: refreshed before a known expiry, once more after a 401,
     /// again after a 429 (bounded). The answer whatever its status.
-    async fn api(&self, method: hyper::Method, path: &str, body: Option<&Value>) -> Result<Answer, Fault> {
+    fn api(&self, method: &'static str, path: &str, body: Option<&Value>) -> Result<Answer, Fault> {
         let mut refreshed = false;
         let mut rate_tries = 0;
         loop {
             let (mut token, soon) = self.current_token().unwrap_or_default();
             if soon || token.is_empty() {
-                self.refresh(&token).await?;
+                self.refresh(&token)?;
                 token = self.current_token().unwrap_or_default().0;
             }
-            let a = self.send_once(method.clone(), path, Some(&token), body).await?;
-            match StatusCode::from_u16(a.status).ok() {
-                Some(StatusCode::UNAUTHORIZED) if !refreshed => {
+            let a = self.send_once(method, path, Some(&token), body, self.timeout)?;
+            match a.status {
+                401 if !refreshed => {
                     refreshed = true;
-                    self.refresh(&token).await?;
+                    self.refresh(&token)?;
                 }
-                Some(StatusCode::TOO_MANY_REQUESTS) if rate_tries < RATE_RETRIES => {
+                429 if rate_tries < RATE_RETRIES => {
                     rate_tries += 1;
                     let wait = Duration::from_secs(a.retry_after.unwrap_or(1).max(1)).min(RATE_MAX_WAIT);
-                    tokio::time::sleep(wait).await;
+                    std::thread::sleep(wait);
                 }
                 _ => return Ok(a),
             }
@@ -373,16 +287,16 @@ impl Rest {
     }
 
     /// `api`, then the JSON of a 2xx answer or the fault of any other.
-    async fn call_json(&self, method: hyper::Method, path: &str, body: Option<&Value>, id: Option<&str>, m: Method) -> Result<(Value, Answer), Fault> {
-        let a = self.api(method, path, body).await?;
+    fn call_json(&self, method: &'static str, path: &str, body: Option<&Value>, id: Option<&str>, m: Method) -> Result<(Value, Answer), Fault> {
+        let a = self.api(method, path, body)?;
         if !a.ok() {
             return Err(http_fault(&a, id, m));
         }
         Ok((a.json()?, a))
     }
 
-    async fn get_json(&self, path: &str, _: &[()]) -> Result<Value, Fault> {
-        let a = self.api(hyper::Method::GET, path, None).await?;
+    fn get_json(&self, path: &str, _: &[()]) -> Result<Value, Fault> {
+        let a = self.api("GET", path, None)?;
         if !a.ok() {
             return Err(http_fault(&a, None, Method::InventoryQuery));
         }
@@ -391,11 +305,11 @@ impl Rest {
 
     /// Every row of a list endpoint (`query`: parameters other than paging), page by page
     /// while `HAS_MORE_RECORDS`.
-    async fn list_all(&self, path: &str, query: &str, m: Method) -> Result<Vec<Value>, Fault> {
+    fn list_all(&self, path: &str, query: &str, m: Method) -> Result<Vec<Value>, Fault> {
         let mut rows = Vec::new();
         for page in 1.. {
             let sep = if query.is_empty() { "" } else { "&" };
-            let (v, a) = self.call_json(hyper::Method::GET, &format!("{path}?{query}{sep}page={page}&size={PAGE}"), None, None, m).await?;
+            let (v, a) = self.call_json("GET", &format!("{path}?{query}{sep}page={page}&size={PAGE}"), None, None, m)?;
             let got = into_rows(v);
             let n = got.len();
             rows.extend(got);
@@ -407,59 +321,56 @@ impl Rest {
     }
 
     /// Every row of an endpoint that takes no paging parameters.
-    async fn list_unpaged(&self, path: &str, m: Method) -> Result<Vec<Value>, Fault> {
-        Ok(into_rows(self.call_json(hyper::Method::GET, path, None, None, m).await?.0))
+    fn list_unpaged(&self, path: &str, m: Method) -> Result<Vec<Value>, Fault> {
+        Ok(into_rows(self.call_json("GET", path, None, None, m)?.0))
     }
 
     fn logout(&self) {
         let refresh = self.tokens.lock().unwrap_or_else(|e| e.into_inner()).take().map(|t| t.refresh);
         if let Some(refresh) = refresh {
             // Best effort, briefly: closing a client must not hang on a dead server.
-            let _ = block(async {
-                tokio::time::timeout(Duration::from_secs(5), self.send_once(hyper::Method::POST, "/logout", None, Some(&j!({ "refresh_token": refresh }))))
-                    .await
-            });
+            let _ = self.send_once("POST", "/logout", None, Some(&j!({ "refresh_token": refresh })), LOGOUT_TIMEOUT.min(self.timeout));
         }
     }
 
     // -----------------------------------------------------------------------------------------
     // the contract
 
-    async fn answer(&self, method: Method, request: &Request) -> Result<Value, Fault> {
+    fn answer(&self, method: Method, request: &Request) -> Result<Value, Fault> {
         match request {
-            Request::Sessions { op, ids, batch } => self.sessions(method, op, ids, *batch).await,
+            Request::Sessions { op, ids, batch } => self.sessions(method, op, ids, *batch),
             Request::SummaryView { id } => {
                 let path = format!("/inventory/v7/sessions/{}", enc(wire_id(id)));
-                Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json(hyper::Method::GET, &path, None, Some(id), method).await?.0))
+                Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json("GET", &path, None, Some(id), method)?.0))
             }
-            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None, false).await,
-            Request::HomeSiteCreate(base) => self.home_site_create(base).await,
+            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None, false),
+            Request::HomeSiteCreate(base) => self.home_site_create(base),
             Request::HomeSiteDelete { id } => {
-                let items = self.bulk(hyper::Method::DELETE, "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method).await?;
+                let items = self.bulk("DELETE", "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method)?;
                 item_outcome(&items[0], Some(id), method).map(|_| Value::Null)
             }
-            Request::HomeSiteGet { id } => self.home_site_get(id).await,
+            Request::HomeSiteGet { id } => self.home_site_get(id),
             Request::HomeSiteGetInfos { ids } => {
                 let mut out = Vec::new();
                 for id in ids {
-                    out.push(self.home_site_get(id).await?);
+                    out.push(self.home_site_get(id)?);
                 }
                 Ok(Value::Array(out))
             }
-            Request::HomeSiteList { user_or_group } => self.home_site_list(user_or_group).await,
-            Request::HomeSiteResolve { user, entitlement, kind } => self.resolve(user, entitlement, *kind).await,
+            Request::HomeSiteList { user_or_group } => self.home_site_list(user_or_group),
+            Request::HomeSiteResolve { user, entitlement, kind } => self.resolve(user, entitlement, *kind),
             Request::InventoryQuery { entity_type, query } => {
-                let rows = self.inventory(entity_type, query.filter.as_ref()).await?;
+                let rows = self.inventory(entity_type, query.filter.as_ref())?;
                 Ok(local_query(rows, query))
             }
             // Oldest first (by id), as the contract lists events.
-            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true).await,
+            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true),
         }
     }
 
     /// A bulk endpoint: the whole call's fault, or one `BulkItemResponseInfo` per input.
-    async fn bulk(&self, verb: hyper::Method, path: &str, body: &Value, n: usize, m: Method) -> Result<Vec<Value>, Fault> {
-        let (v, _) = self.call_json(verb, path, Some(body), None, m).await?;
+    fn bulk(&self, verb: &'static str, path: &str, body: &Value, n: usize, m: Method) -> Result<Vec<Value>, Fault> {
+        let (v, _) = self.call_json(verb, path, Some(body), None, m)?;
         match v {
             Value::Array(items) if items.len() == n => Ok(items),
             other => {
@@ -471,12 +382,12 @@ impl Rest {
     /// A session action: one request to the local pod's endpoint with every id; the items it
     /// does not find that are another pod's sessions then go to the global-session endpoint
     /// with their pod (contract 5.2: a request to the session's pod).
-    async fn sessions(&self, method: Method, op: &SessionOp, ids: &[String], batch: bool) -> Result<Value, Fault> {
-        let mut results = self.local_items(method, op, ids.iter()).await?;
+    fn sessions(&self, method: Method, op: &SessionOp, ids: &[String], batch: bool) -> Result<Value, Fault> {
+        let mut results = self.local_items(method, op, ids.iter())?;
         let missing: Vec<usize> = (0..ids.len()).filter(|&i| matches!(results[i], Some(Fault::EntityNotFound { .. }))).collect();
         // Without CPA every session is the local pod's.
         if !missing.is_empty() && self.local_pod.is_some() {
-            self.remote_sessions(method, op, ids, &missing, &mut results).await;
+            self.remote_sessions(method, op, ids, &missing, &mut results);
         }
         // The contract's per-item InvalidArgument of a session action is about its `id` (reset
         // or restart of a session that cannot be reset); the wire does not say so.
@@ -493,15 +404,10 @@ impl Rest {
 
     /// The outcome of each of `ids` at the local pod's action endpoint (one request); a
     /// fault about the whole request is the error.
-    async fn local_items<'a>(
-        &self,
-        method: Method,
-        op: &SessionOp,
-        ids: impl ExactSizeIterator<Item = &'a String> + Clone,
-    ) -> Result<Vec<Option<Fault>>, Fault> {
+    fn local_items<'a>(&self, method: Method, op: &SessionOp, ids: impl ExactSizeIterator<Item = &'a String> + Clone) -> Result<Vec<Option<Fault>>, Fault> {
         let wire: Vec<&str> = ids.clone().map(|i| wire_id(i)).collect();
         let (path, body) = session_action(op, j!(wire), false);
-        let items = self.bulk(hyper::Method::POST, &format!("/inventory/v1/sessions/action/{path}"), &body, wire.len(), method).await?;
+        let items = self.bulk("POST", &format!("/inventory/v1/sessions/action/{path}"), &body, wire.len(), method)?;
         Ok(items.iter().zip(ids).map(|(item, id)| item_outcome(item, Some(id), method).err()).collect())
     }
 
@@ -512,17 +418,17 @@ impl Rest {
     /// session: a pod without it answers 404 and does nothing. An id no pod has stays not
     /// found. A failure to look or to send is the item's `UnexpectedFault`, since the other
     /// items were already acted on.
-    async fn remote_sessions(&self, method: Method, op: &SessionOp, ids: &[String], missing: &[usize], results: &mut [Option<Fault>]) {
+    fn remote_sessions(&self, method: Method, op: &SessionOp, ids: &[String], missing: &[usize], results: &mut [Option<Fault>]) {
         let not_found = |r: &Option<Fault>| matches!(r, Some(Fault::EntityNotFound { .. }));
-        let pods = match self.list_unpaged("/federation/v1/pods", method).await {
+        let pods = match self.list_unpaged("/federation/v1/pods", method) {
             Ok(pods) => pods.iter().filter(|p| p["local_pod"] != true).filter_map(|p| p["id"].as_str().map(str::to_owned)).collect::<Vec<_>>(),
             Err(f) => return unplaced(ids, missing, results, &f),
         };
         let wanted: Vec<&str> = missing.iter().map(|&i| wire_id(&ids[i])).collect();
-        match self.session_pods(&pods, &wanted, method).await {
+        match self.session_pods(&pods, &wanted, method) {
             Ok(found) => {
                 let placed: Vec<(usize, &str)> = missing.iter().filter_map(|&i| Some((i, found.get(wire_id(&ids[i]))?.as_str()))).collect();
-                self.send_global(method, op, ids, &placed, results).await;
+                self.send_global(method, op, ids, &placed, results);
             }
             Err(Fault::InsufficientPermission { .. }) => {
                 for pod in &pods {
@@ -530,7 +436,7 @@ impl Rest {
                     if left.is_empty() {
                         break;
                     }
-                    self.send_global(method, op, ids, &left, results).await;
+                    self.send_global(method, op, ids, &left, results);
                 }
             }
             Err(f) => unplaced(ids, missing, results, &f),
@@ -540,7 +446,7 @@ impl Rest {
     /// The pod of each of `ids` (wire ids) that is a session of one of `pods`, found with
     /// `GET /inventory/v1/global-sessions?pod_id=…` filtered on the ids (a few at a time, to
     /// keep the URL short), pod by pod until every id is placed.
-    async fn session_pods(&self, pods: &[String], ids: &[&str], m: Method) -> Result<HashMap<String, String>, Fault> {
+    fn session_pods(&self, pods: &[String], ids: &[&str], m: Method) -> Result<HashMap<String, String>, Fault> {
         let mut unique: Vec<&str> = Vec::new();
         for id in ids {
             if !unique.contains(id) {
@@ -554,7 +460,7 @@ impl Rest {
                 let equals: Vec<Value> = chunk.iter().map(|id| j!({"type": "Equals", "name": "id", "value": id})).collect();
                 let filter = if equals.len() == 1 { equals[0].clone() } else { j!({"type": "Or", "filters": equals}) };
                 let query = format!("pod_id={}&filter={}", enc(pod), enc(&filter.to_string()));
-                for row in self.list_all("/inventory/v1/global-sessions", &query, m).await? {
+                for row in self.list_all("/inventory/v1/global-sessions", &query, m)? {
                     if let Some(id) = row["id"].as_str().filter(|id| chunk.contains(id)) {
                         found.insert(id.to_owned(), row["pod_id"].as_str().unwrap_or(pod).to_owned());
                     }
@@ -571,7 +477,7 @@ impl Rest {
     /// repeat whose session the previous one ended (a logoff, reset or restart that
     /// succeeded) is an id no pod has by then: it goes to the local pod, which answers and
     /// records it as the contract does (not found, the `_FAILED` event).
-    async fn send_global(&self, method: Method, op: &SessionOp, ids: &[String], placed: &[(usize, &str)], results: &mut [Option<Fault>]) {
+    fn send_global(&self, method: Method, op: &SessionOp, ids: &[String], placed: &[(usize, &str)], results: &mut [Option<Fault>]) {
         // Per round: (item, its pod, the item of the id's previous occurrence).
         let mut rounds: Vec<Vec<(usize, &str, Option<usize>)>> = Vec::new();
         let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -590,7 +496,7 @@ impl Rest {
         for round in rounds {
             let (gone, round): (Vec<_>, Vec<_>) = round.into_iter().partition(|&(_, _, prev)| ends && prev.map_or(false, |p| results[p].is_none()));
             if !gone.is_empty() {
-                let outcomes = self.local_items(method, op, gone.iter().map(|&(i, _, _)| &ids[i])).await;
+                let outcomes = self.local_items(method, op, gone.iter().map(|&(i, _, _)| &ids[i]));
                 for (k, &(i, _, _)) in gone.iter().enumerate() {
                     results[i] = match &outcomes {
                         Ok(o) => o[k].clone(),
@@ -611,7 +517,7 @@ impl Rest {
             let wire: Vec<Value> =
                 specs.iter().map(|(pod, items)| j!({"pod_id": pod, "ids": items.iter().map(|&i| wire_id(&ids[i])).collect::<Vec<_>>()})).collect();
             let (path, body) = session_action(op, Value::Array(wire), true);
-            let answer = self.api(hyper::Method::POST, &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body)).await;
+            let answer = self.api("POST", &format!("/inventory/v1/global-sessions/action/{path}"), Some(&body));
             // One BulkGlobalSessionActionResponseInfo per spec.
             let answers = match &answer {
                 Ok(a) if a.ok() => a.json().ok().map(into_rows).filter(|v| v.len() == specs.len()),
@@ -645,15 +551,7 @@ impl Rest {
     /// the query runs here, on rows in `default_sort` order.
     /// With `event_attributes`, the rows are events completed with their extended
     /// attributes ([`Rest::event_attributes`]) before the query runs here, or on the page.
-    async fn list_query(
-        &self,
-        path: &str,
-        fields: rest::Fields,
-        q: &Query,
-        m: Method,
-        default_sort: Option<&str>,
-        event_attributes: bool,
-    ) -> Result<Value, Fault> {
+    fn list_query(&self, path: &str, fields: rest::Fields, q: &Query, m: Method, default_sort: Option<&str>, event_attributes: bool) -> Result<Value, Fault> {
         let filter = match &q.filter {
             None => Some(None),
             Some(f) => rest::filter_to_wire(fields, f).map(Some),
@@ -665,12 +563,12 @@ impl Rest {
         let (filter, sort) = match (filter, sort) {
             (Some(filter), Some(sort)) => (filter, sort),
             _ => {
-                let mut rows: Vec<Value> = self.list_all(path, "", m).await?.iter().map(|r| rest::from_wire(fields, r)).collect();
+                let mut rows: Vec<Value> = self.list_all(path, "", m)?.iter().map(|r| rest::from_wire(fields, r)).collect();
                 if let Some(d) = default_sort {
                     rows.sort_by(|a, b| order(query::member(a, d), query::member(b, d), false));
                 }
                 if event_attributes {
-                    self.event_attributes(&mut rows).await;
+                    self.event_attributes(&mut rows);
                 }
                 return Ok(local_query(rows, q));
             }
@@ -690,12 +588,12 @@ impl Rest {
         let mut results = Vec::new();
         let mut total = None;
         loop {
-            let a = self.api(hyper::Method::GET, &format!("{path}?{params}page={page}&size={PAGE}"), None).await?;
+            let a = self.api("GET", &format!("{path}?{params}page={page}&size={PAGE}"), None)?;
             if !a.ok() {
                 // A page past the end is a 400; the list is then shorter than startingOffset.
                 if page > 1 && a.status == 400 && results.is_empty() {
                     let first = format!("{path}?{params}page=1&size=1");
-                    let (_, a1) = self.call_json(hyper::Method::GET, &first, None, None, m).await?;
+                    let (_, a1) = self.call_json("GET", &first, None, None, m)?;
                     total = a1.total;
                     break;
                 }
@@ -717,7 +615,7 @@ impl Rest {
                     let mut count = (page - 1) * PAGE + n as u64;
                     let mut p = page + 1;
                     loop {
-                        let (v, ap) = self.call_json(hyper::Method::GET, &format!("{path}?{params}page={p}&size={PAGE}"), None, None, m).await?;
+                        let (v, ap) = self.call_json("GET", &format!("{path}?{params}page={p}&size={PAGE}"), None, None, m)?;
                         count += v.as_array().map_or(0, |x| x.len() as u64);
                         if !ap.has_more {
                             break;
@@ -731,7 +629,7 @@ impl Rest {
             page += 1;
         }
         if event_attributes {
-            self.event_attributes(&mut results).await;
+            self.event_attributes(&mut results);
         }
         let total = total.unwrap_or(offset + results.len() as u64);
         let remaining = total.saturating_sub(offset + results.len() as u64);
@@ -742,13 +640,13 @@ impl Rest {
     /// `GET /external/v1/audit-events/extended-attributes` ([`rest::EVENT_ATTRIBUTES`]), a
     /// few hundred ids a request. A server that does not give them (an error, or other keys)
     /// leaves the events as they are: the members are then missing (README).
-    async fn event_attributes(&self, events: &mut [Value]) {
+    fn event_attributes(&self, events: &mut [Value]) {
         for chunk in events.chunks_mut(ATTRIBUTE_IDS) {
             let ids: Vec<String> = chunk.iter().filter_map(|e| e["id"].as_u64()).map(|id| format!("ids={id}")).collect();
             if ids.is_empty() {
                 continue;
             }
-            let a = match self.api(hyper::Method::GET, &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None).await {
+            let a = match self.api("GET", &format!("/external/v1/audit-events/extended-attributes?{}", ids.join("&")), None) {
                 Ok(a) => a,
                 _ => {
                     return;
@@ -774,7 +672,7 @@ impl Rest {
         }
     }
 
-    async fn home_site_create(&self, base: &UserHomeSiteBase) -> Result<Value, Fault> {
+    fn home_site_create(&self, base: &UserHomeSiteBase) -> Result<Value, Fault> {
         let mut spec = Map::new();
         spec.insert("ad_user_or_group_id".into(), wire_id(&base.user_or_group).into());
         spec.insert("site_id".into(), wire_id(&base.site).into());
@@ -784,8 +682,7 @@ impl Rest {
         if let Some(e) = &base.global_application_entitlement {
             spec.insert("global_application_entitlement_id".into(), wire_id(e).into());
         }
-        let items =
-            self.bulk(hyper::Method::POST, "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate).await?;
+        let items = self.bulk("POST", "/federation/v2/home-sites", &Value::Array(vec![Value::Object(spec)]), 1, Method::UserHomeSiteCreate)?;
         if let Err(f) = item_outcome(&items[0], None, Method::UserHomeSiteCreate) {
             return Err(match f {
                 // A base naming no entity: which one, asked of the API.
@@ -793,7 +690,7 @@ impl Rest {
                     let mut asked = vec![(AD, base.user_or_group.as_str()), (SITES, base.site.as_str())];
                     asked.extend(base.global_entitlement.as_deref().map(|e| (GDE, e)));
                     asked.extend(base.global_application_entitlement.as_deref().map(|e| (GAE, e)));
-                    Fault::EntityNotFound { id: self.first_missing(&asked).await.unwrap_or_default(), message }
+                    Fault::EntityNotFound { id: self.first_missing(&asked).unwrap_or_default(), message }
                 }
                 // The one InvalidArgument a create decided by the federation: another site.
                 f => with_parameter(f, "base.site"),
@@ -803,37 +700,37 @@ impl Rest {
         Ok(contract_id(IdType::UserHomeSite, id).into())
     }
 
-    async fn home_site_get(&self, id: &str) -> Result<Value, Fault> {
+    fn home_site_get(&self, id: &str) -> Result<Value, Fault> {
         let path = format!("/federation/v2/home-sites/{}", enc(wire_id(id)));
-        Ok(rest::from_wire(rest::HOME_SITES_V1, &self.call_json(hyper::Method::GET, &path, None, Some(id), Method::UserHomeSiteGet).await?.0))
+        Ok(rest::from_wire(rest::HOME_SITES_V1, &self.call_json("GET", &path, None, Some(id), Method::UserHomeSiteGet)?.0))
     }
 
     /// The configurations made directly on a user or group: the v2 list filtered on it. An
     /// empty list is checked against the AD endpoint, so an unknown id is `EntityNotFound`.
-    async fn home_site_list(&self, owner: &str) -> Result<Value, Fault> {
+    fn home_site_list(&self, owner: &str) -> Result<Value, Fault> {
         let filter = j!({"type": "Equals", "name": "ad_user_or_group_id", "value": wire_id(owner)}).to_string();
-        let rows = self.list_all("/federation/v2/home-sites", &format!("filter={}", enc(&filter)), Method::UserHomeSiteList).await?;
+        let rows = self.list_all("/federation/v2/home-sites", &format!("filter={}", enc(&filter)), Method::UserHomeSiteList)?;
         if rows.is_empty() {
             let path = format!("/external/v1/ad-users-or-groups/{}", enc(wire_id(owner)));
-            self.call_json(hyper::Method::GET, &path, None, Some(owner), Method::UserHomeSiteList).await?;
+            self.call_json("GET", &path, None, Some(owner), Method::UserHomeSiteList)?;
         }
         Ok(Value::Array(rows.iter().map(|r| rest::from_wire(rest::HOME_SITES_V1, r)).collect()))
     }
 
     /// Resolve from the resolve action: the resolved configuration first, then the conflicts
     /// in the server's order; `null` when nothing resolves.
-    async fn resolve(&self, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Value, Fault> {
+    fn resolve(&self, user: &str, entitlement: &str, kind: EntitlementKind) -> Result<Value, Fault> {
         let (method, ent_key, member, ent_path) = (kind.resolve_method(), kind.wire_key(), kind.key(), kind.path());
         let body = j!({"user_id": wire_id(user), ent_key: wire_id(entitlement)});
-        let (v, _) = match self.call_json(hyper::Method::POST, "/federation/v2/home-sites/action/resolve", Some(&body), None, method).await {
+        let (v, _) = match self.call_json("POST", "/federation/v2/home-sites/action/resolve", Some(&body), None, method) {
             Ok(v) => v,
             Err(Fault::EntityNotFound { message, .. }) => {
-                return Err(Fault::EntityNotFound { id: self.first_missing(&[(AD, user), (ent_path, entitlement)]).await.unwrap_or_default(), message })
+                return Err(Fault::EntityNotFound { id: self.first_missing(&[(AD, user), (ent_path, entitlement)]).unwrap_or_default(), message })
             }
             // A group where a user goes, or a user not entitled: the API does not say which.
             Err(f @ Fault::InvalidArgument { parameter_name: None, .. }) => {
                 let path = format!("{AD}/{}", enc(wire_id(user)));
-                let group = self.get_json(&path, &[]).await.map_or(false, |u| u["group"] == true);
+                let group = self.get_json(&path, &[]).map_or(false, |u| u["group"] == true);
                 return Err(with_parameter(f, if group { "user" } else { kind.key() }));
             }
             Err(f) => return Err(f),
@@ -862,7 +759,7 @@ impl Rest {
     /// The inventory rows of an entity type, in the contract's form (README: what the API
     /// does not carry). Where the endpoint filters, the part of `filter` it can apply is
     /// sent along ([`pushdown`]): all the rows that can match, not every row.
-    async fn inventory(&self, entity_type: &str, filter: Option<&Filter>) -> Result<Vec<Value>, Fault> {
+    fn inventory(&self, entity_type: &str, filter: Option<&Filter>) -> Result<Vec<Value>, Fault> {
         let m = Method::InventoryQuery;
         let narrowed = |fields: rest::Fields| {
             filter.and_then(|f| pushdown(fields, f, NAMED_FILTERS)).map_or_else(String::new, |w| format!("filter={}", enc(&w.to_string())))
@@ -878,15 +775,15 @@ impl Rest {
         };
         Ok(match entity_type {
             "UserOrGroup" => {
-                let rows: Vec<Value> = self.list_all(AD, &narrowed(rest::AD_SUMMARY), m).await?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
+                let rows: Vec<Value> = self.list_all(AD, &narrowed(rest::AD_SUMMARY), m)?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
                 rows.into_iter().map(|r| keep(r, &["id", "name", "domain", "group"])).collect()
             }
-            "Site" => self.list_unpaged("/federation/v1/sites", m).await?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
-            "Pod" => self.list_unpaged("/federation/v1/pods", m).await?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),
+            "Site" => self.list_unpaged("/federation/v1/sites", m)?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
+            "Pod" => self.list_unpaged("/federation/v1/pods", m)?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),
             "GlobalEntitlement" | "GlobalApplicationEntitlement" => {
                 let kind = if entity_type == "GlobalEntitlement" { EntitlementKind::Desktop } else { EntitlementKind::Application };
                 let fields = kind.fields(false);
-                self.list_all(kind.path(), &narrowed(fields), m).await?.iter().map(|r| keep(rest::from_wire(fields, r), &["id", "name"])).collect()
+                self.list_all(kind.path(), &narrowed(fields), m)?.iter().map(|r| keep(rest::from_wire(fields, r), &["id", "name"])).collect()
             }
             other => {
                 return Err(Fault::invalid_argument(
@@ -905,9 +802,9 @@ const GAE: &str = EntitlementKind::Application.path();
 
 impl Rest {
     /// The first of `(endpoint, contract id)` whose entity the server does not know (404).
-    async fn first_missing(&self, asked: &[(&str, &str)]) -> Option<String> {
+    fn first_missing(&self, asked: &[(&str, &str)]) -> Option<String> {
         for (path, id) in asked {
-            let a = self.api(hyper::Method::GET, &format!("{path}/{}", enc(wire_id(id))), None).await.ok()?;
+            let a = self.api("GET", &format!("{path}/{}", enc(wire_id(id))), None).ok()?;
             if a.status == 404 {
                 return Some((*id).to_owned());
             }
@@ -1041,7 +938,7 @@ fn local_query(rows: Vec<Value>, q: &Query) -> Value {
 
 impl super::Backend for Rest {
     fn call(&self, method: Method, request: &Request) -> Result<Json, Fault> {
-        let v = block(self.answer(method, request))?;
+        let v = self.answer(method, request)?;
         Ok(json(&v))
     }
 
