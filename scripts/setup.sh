@@ -11,11 +11,9 @@ DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
   librust-tokio-dev librust-hyper-dev librust-tokio-rustls-dev librust-rustls-pemfile-dev \
   librust-percent-encoding-dev librust-hyper-rustls-dev librust-rustls-native-certs-dev"
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
-# Windows x64 tests under wine (powershell/tests/wine/run.sh): `wine` is the command, wine64 the loader.
-TOOLS="$TOOLS wine wine64"
 # The packages (scripts/install.sh, the wheels, the PowerShell package) and their tests.
 TOOLS="$TOOLS binutils patchelf pkg-config cmake python3-venv python3-pip"
-# Windows x64 (scripts/build-windows.sh, tests/windows): Debian's Rust 1.63 with the Windows
+# Windows x64 (scripts/build-windows.sh, tests/windows, powershell/tests/wine): Debian's Rust 1.63 with the Windows
 # standard library, mingw-w64, winapi from Debian's crates, and wine to run the results.
 WINDOWS="rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
   librust-winapi-dev wine wine64"

@@ -9,7 +9,8 @@
 # contract suites (Rust and Python) run twice: on the embedded backend, and with
 # HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
 # (a server per test world). And hvapi.dll for Windows x64: built with Debian's Rust 1.63 and
-# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh).
+# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh), with
+# the PowerShell module's Pester tests in PowerShell 7.6 for Windows (powershell/tests/wine).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
