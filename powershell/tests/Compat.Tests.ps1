@@ -53,7 +53,7 @@ Describe 'A PowerCLI-style script, unchanged, on <_>' -ForEach $script:Backends 
         $script:Script = Join-Path $PSScriptRoot 'compat/Invoke-SessionCleanup.ps1'
     }
     AfterAll {
-        if ($script:Serve) { $script:Serve.Process.Kill(); $script:Serve.Process.WaitForExit() }
+        if ($script:Serve) { $script:Serve.Kill() }
     }
 
     It 'connects, logs off the disconnected sessions, pages, creates a home site and lists the federation (<order>)' -ForEach @(
@@ -61,7 +61,7 @@ Describe 'A PowerCLI-style script, unchanged, on <_>' -ForEach $script:Backends 
         $path = if ($order -eq 'compat first') { $script:CompatFirst } else { $script:HvApiFirst }
         if ($script:Backend -eq 'rest') {
             # Each run needs the CORP world as it starts.
-            $script:Serve.Process.Kill(); $script:Serve.Process.WaitForExit()
+            $script:Serve.Kill()
             $script:Serve = Start-HvSimulator
             $script:Map = Get-ServerMap 'rest' $script:Serve
         }
@@ -110,7 +110,7 @@ Describe 'The PowerCLI object model in this session' {
         foreach ($s in @($global:DefaultHVServers)) { if ($s) { Disconnect-HVServer -Server $s -Confirm:$false } }
         $global:DefaultHVServers = @()
         $env:HVAPI_SERVERS = $null
-        $script:Serve.Process.Kill(); $script:Serve.Process.WaitForExit()
+        $script:Serve.Kill()
     }
     AfterEach {
         foreach ($s in @($global:DefaultHVServers)) { if ($s) { Disconnect-HVServer -Server $s -Confirm:$false } }
@@ -351,7 +351,7 @@ Describe 'The PowerCLI object model in this session' {
             }
         } finally {
             $env:HVAPI_SERVERS = $old
-            $serve.Process.Kill(); $serve.Process.WaitForExit()
+            $serve.Kill()
         }
     }
 
