@@ -325,6 +325,17 @@ HvStatus hv_inventory_query(struct HvClient *client, const char *request_json, c
  */
 HvStatus hv_event_query(struct HvClient *client, const char *request_json, char **out_json);
 
+/**
+ * GlobalSession_Query `{"user" | "pod" | "brokeringPod", ...query}` (exactly one of the three)
+ * -> `{"results": [SessionLocalSummaryView + "pod"], "startingOffset", "remainingCount"}`: the
+ * federation's sessions of one user, one pod, or brokered by one pod. A library extension,
+ * not a contract method: Session_Query's privileges, and `InvalidState` until the federation
+ * is initialized.
+ * # Safety
+ * As for `hv_invoke`.
+ */
+HvStatus hv_global_session_query(struct HvClient *client, const char *request_json, char **out_json);
+
 #ifdef __cplusplus
 } // extern "C"
 #endif // __cplusplus

@@ -13,7 +13,7 @@ DEBIAN_CRATES="librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
 TOOLS="cbindgen valgrind g++ gcc make python3-pytest openssl curl"
 # The packages (scripts/install.sh, the wheels, the PowerShell package) and their tests.
 TOOLS="$TOOLS binutils patchelf pkg-config cmake python3-venv python3-pip"
-# Windows x64 (scripts/build-windows.sh, tests/windows): Debian's Rust 1.63 with the Windows
+# Windows x64 (scripts/build-windows.sh, tests/windows, powershell/tests/wine): Debian's Rust 1.63 with the Windows
 # standard library, mingw-w64, winapi from Debian's crates, and wine to run the results.
 WINDOWS="rustc cargo libstd-rust-dev-windows gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
   librust-winapi-dev wine wine64"
@@ -63,4 +63,11 @@ if [ ! -f "$PESTER_PSD1" ]; then
   echo "setup: restoring Pester $PESTER_VERSION from NuGet"
   out=$(dotnet restore "$(dirname "$0")/../powershell/tests/tools/PesterRestore.csproj" --nologo 2>&1) || { echo "$out" >&2; exit 1; }
   [ -f "$PESTER_PSD1" ] || { echo "setup: Pester was restored but $PESTER_PSD1 is missing" >&2; exit 1; }
+fi
+# Windows PowerShell 7.6 for the wine run (powershell/tests/wine/PsHost): the SDK and the win-x64
+# runtime packs its self-contained publish needs.
+nuget="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+if [ ! -d "$nuget/microsoft.powershell.sdk/7.6.10" ] || [ ! -d "$nuget/microsoft.netcore.app.runtime.win-x64" ]; then
+  echo "setup: restoring Microsoft.PowerShell.SDK 7.6.10 (win-x64) from NuGet"
+  out=$(dotnet restore "$(dirname "$0")/../powershell/tests/wine/PsHost/PsHost.csproj" -r win-x64 --nologo 2>&1) || { echo "$out" >&2; exit 1; }
 fi

@@ -9,7 +9,8 @@
 # contract suites (Rust and Python) run twice: on the embedded backend, and with
 # HVAPI_TEST_BACKEND=rest through the REST backend talking to `hvapi serve` over loopback
 # (a server per test world). And hvapi.dll for Windows x64: built with Debian's Rust 1.63 and
-# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh).
+# mingw-w64, its exports and imports checked, and run under wine (tests/windows/run.sh), with
+# the PowerShell module's Pester tests in PowerShell 7.6 for Windows (powershell/tests/wine).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -49,23 +50,36 @@ suite "C/C++ package: install.sh --prefix, programs built with pkg-config and fi
 suite "Python package: wheels with the library and the sdist, installed in fresh venvs" \
   tests/packaging/python.sh
 
-# The module's tests, counted: their closing line goes into the summary.
-pester_line=""
-powershell_tests() {
-  local log rc
+# The module's tests, counted: each run's closing line ("pester: N passed, ...") goes into the
+# summary, after the prefix given.
+pester_lines=()
+pester_counted() {
+  local prefix="$1" log rc
+  shift
   log=$(mktemp)
-  bash powershell/test.sh 2>&1 | tee "$log"
+  "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
-  pester_line=$(grep -E '^pester: [0-9]+ passed' "$log" | tail -n 1)
+  pester_lines+=("$(grep -E '^pester: [0-9]+ passed' "$log" | tail -n 1 | sed "s/^pester:/$prefix/")")
   rm -f "$log"
   return "$rc"
 }
-suite "PowerShell module (Pester 6.2.0 in pwsh 7.6.9)" powershell_tests
+suite "PowerShell module (Pester 6.2.0 in pwsh 7.6.9)" pester_counted "pester:" bash powershell/test.sh
 suite "PowerShell package: HvApi.nupkg installed with Install-PSResource on a clean profile" \
   tests/packaging/powershell.sh
 
+# The same tests in Windows PowerShell 7.6 under wine, against the module's win-x64 layout.
+# Skipped (with the reason) only where wine or the Windows toolchain is missing.
+. scripts/tools.sh
+powershell_wine_tests() {
+  local why
+  why=$(windows_wine_missing)
+  if [ -n "$why" ]; then echo "skipped: $why"; return 0; fi
+  pester_counted "pester (Windows PowerShell 7.6 under wine):" bash powershell/tests/wine/run.sh
+}
+suite "PowerShell module on Windows x64 (Pester 6.2.0 in PowerShell 7.6 for Windows, under wine)" powershell_wine_tests
+
 printf '\n'
-[ -n "$pester_line" ] && printf '%s\n' "$pester_line"
+for l in "${pester_lines[@]}"; do [ -n "${l#*:}" ] && printf '%s\n' "$l"; done
 for n in "${names[@]}"; do printf 'FAILED: %s\n' "$n"; done
 printf 'suites: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

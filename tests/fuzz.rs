@@ -67,11 +67,12 @@ fn export(m: Method) -> Export {
         SessionQuery => hv_session_query,
         InventoryQuery => hv_inventory_query,
         EventQuery => hv_event_query,
+        GlobalSessionQuery => hv_global_session_query,
     }
 }
 
 /// The exports by their C names, to check the match above against `METHODS`.
-const EXPORTS: [(&str, Export); 23] = [
+const EXPORTS: [(&str, Export); 24] = [
     ("hv_session_disconnect", hv_session_disconnect as Export),
     ("hv_session_disconnect_sessions", hv_session_disconnect_sessions as Export),
     ("hv_session_get_local_summary_view", hv_session_get_local_summary_view as Export),
@@ -95,13 +96,14 @@ const EXPORTS: [(&str, Export); 23] = [
     ("hv_session_query", hv_session_query as Export),
     ("hv_inventory_query", hv_inventory_query as Export),
     ("hv_event_query", hv_event_query as Export),
+    ("hv_global_session_query", hv_global_session_query as Export),
 ];
 
 #[test]
 fn the_export_table_covers_every_method() {
-    assert_eq!(METHODS.len(), 23);
+    assert_eq!(METHODS.len(), 24);
     let methods: HashSet<Method> = METHODS.iter().map(|m| m.0).collect();
-    assert_eq!(methods.len(), 23, "METHODS lists each method once");
+    assert_eq!(methods.len(), 24, "METHODS lists each method once");
     let mut seen = HashSet::new();
     for (m, invoke_name, export_name) in METHODS {
         let (_, by_name) = EXPORTS.iter().find(|e| e.0 == export_name).unwrap_or_else(|| panic!("no export {export_name}"));
@@ -774,6 +776,11 @@ impl Choices<'_> {
             UserHomeSiteResolve => json!({"user": self.id(UOG_IDS), "globalEntitlement": self.id(GE_IDS)}),
             UserHomeSiteResolveForGae => json!({"user": self.id(UOG_IDS), "globalApplicationEntitlement": self.id(GAE_IDS)}),
             SessionQuery => self.query(SESSION_FIELDS),
+            GlobalSessionQuery => {
+                let mut q = self.query(SESSION_FIELDS);
+                q["user"] = self.id(UOG_IDS);
+                q
+            }
             EventQuery => self.query(EVENT_FIELDS),
             InventoryQuery => {
                 let mut q = self.query(&["id", "name", "members", "pod", "site", "group", "x"]);

@@ -206,3 +206,66 @@ fn the_demo_exercises_every_rule() {
     assert_eq!(local["results"].as_array().unwrap().len(), 1, "the help desk sees its site's sessions");
     assert_fault(call(&helpdesk, "UserHomeSite_List", json!({"userOrGroup": "UserOrGroup/group-1"})), "InsufficientPermission", json!({}));
 }
+
+/// The world's AD display and login names and a desktop's display name (README, "World
+/// objects"): shown where set, left out where not (so older worlds answer as before), and the
+/// desktop's display name is its sessions' `namesData.desktopName`.
+#[test]
+fn display_and_login_names() {
+    let mut w = fixture().0;
+    let find = |w: &Value, key: &str, id: &str| w[key].as_array().unwrap().iter().position(|o| o["id"] == id).unwrap();
+    let (alice, bob, ic) = (find(&w, "usersAndGroups", "UserOrGroup/alice"), find(&w, "usersAndGroups", "UserOrGroup/bob"), find(&w, "desktops", "Desktop/ic"));
+    let domain = w["usersAndGroups"][bob]["domain"].as_str().unwrap().to_owned();
+    w["usersAndGroups"][alice]["displayName"] = json!("Alice Liddell");
+    w["usersAndGroups"][alice]["loginName"] = json!("aliddell");
+    // The defaults themselves are not reported.
+    w["usersAndGroups"][bob]["displayName"] = json!(format!("{domain}\\bob"));
+    w["desktops"][ic]["displayName"] = json!("Developer Desktops");
+    let c = open(json!({ "world": w })).unwrap();
+    let call = |m: hvapi::Method, r: Value| -> Value { serde_json::from_str(c.call_json(m, &r).unwrap().get()).unwrap() };
+    let users =
+        call(hvapi::Method::InventoryQuery, json!({"entityType": "UserOrGroup", "filter": {"type": "Equals", "memberName": "loginName", "value": "aliddell"}}));
+    assert_eq!(users["results"][0]["id"], "UserOrGroup/alice");
+    assert_eq!(users["results"][0]["displayName"], "Alice Liddell");
+    let bob_row =
+        call(hvapi::Method::InventoryQuery, json!({"entityType": "UserOrGroup", "filter": {"type": "Equals", "memberName": "id", "value": "UserOrGroup/bob"}}));
+    assert_eq!(bob_row["results"][0], json!({"id": "UserOrGroup/bob", "name": "bob", "domain": domain, "group": false}));
+    let desktop =
+        call(hvapi::Method::InventoryQuery, json!({"entityType": "Desktop", "filter": {"type": "Equals", "memberName": "id", "value": "Desktop/ic"}}));
+    assert_eq!(desktop["results"][0]["displayName"], "Developer Desktops");
+    let sessions = call(hvapi::Method::SessionQuery, json!({"filter": {"type": "Equals", "memberName": "referenceData.desktop", "value": "Desktop/ic"}}));
+    assert!(!sessions["results"].as_array().unwrap().is_empty());
+    for s in sessions["results"].as_array().unwrap() {
+        assert_eq!(s["namesData"]["desktopName"], "Developer Desktops");
+        let view = call(hvapi::Method::SessionGetLocalSummaryView, json!({"id": s["id"]}));
+        assert_eq!(view["namesData"]["desktopName"], "Developer Desktops");
+    }
+    // A name of the wrong kind is refused with its path.
+    let mut bad = fixture().0;
+    bad["desktops"][0]["displayName"] = json!(7);
+    assert!(open(json!({ "world": bad })).is_err());
+}
+
+/// GlobalSession_Query (a library extension): the federation's sessions of a user, a pod or
+/// a brokering pod, each row with its pod; exactly one scope; unknown ids are EntityNotFound.
+#[test]
+fn global_session_query() {
+    let c = open(json!({"demo": {"sites": 1, "podsPerSite": 2, "sessionsPerPod": 30}})).unwrap();
+    let call = |r: Value| c.call_json(hvapi::Method::GlobalSessionQuery, &r).map(|j| serde_json::from_str::<Value>(j.get()).unwrap());
+    let pod2 = call(json!({"pod": "Pod/pod-1-2", "limit": 5})).unwrap();
+    assert_eq!(pod2["results"].as_array().unwrap().len(), 5);
+    assert_eq!(pod2["remainingCount"], 25);
+    assert!(pod2["results"].as_array().unwrap().iter().all(|r| r["pod"] == "Pod/pod-1-2" && r["id"].as_str().unwrap().starts_with("Session/pod-1-2-")));
+    let brokered = call(json!({"brokeringPod": "Pod/pod-1-2"})).unwrap();
+    assert_eq!(brokered["results"].as_array().unwrap().len(), 30);
+    let user = call(json!({"user": "UserOrGroup/user00001"})).unwrap();
+    let pods: std::collections::BTreeSet<&str> = user["results"].as_array().unwrap().iter().map(|r| r["pod"].as_str().unwrap()).collect();
+    assert!(user["results"].as_array().unwrap().iter().all(|r| r["namesData"]["userName"] == "HVDEMO\\user00001"));
+    assert_eq!(pods.len(), 2, "a user's sessions on every pod: {user}");
+    let filtered =
+        call(json!({"pod": "Pod/pod-1-2", "filter": {"type": "Equals", "memberName": "sessionData.sessionState", "value": "DISCONNECTED"}})).unwrap();
+    assert!(filtered["results"].as_array().unwrap().iter().all(|r| r["sessionData"]["sessionState"] == "DISCONNECTED"));
+    assert_fault(call(json!({"pod": "Pod/nope"})), "EntityNotFound", json!({}));
+    assert_fault(call(json!({})), "InvalidArgument", json!({}));
+    assert_fault(call(json!({"pod": "Pod/pod-1-2", "user": "UserOrGroup/user00001"})), "InvalidArgument", json!({}));
+}

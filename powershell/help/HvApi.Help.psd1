@@ -17,7 +17,10 @@
                 'A connection stays open until Disconnect-HvServer closes it, or until the PowerShell session that opened it ends.'
             )
             Parameters  = @{
-                Server     = 'The address of a Horizon Connection Server: a host name (https is assumed, as in PowerCLI''s Connect-HVServer) or an http(s) URL such as https://cs1.corp.example, or the URL that hvapi serve prints for lab-less tests. The library''s REST backend then speaks the Horizon Server REST API to it: it logs in with -Credential, refreshes its token, and logs out when the connection closes. Needs -Credential.'
+                Server     = 'A server: a name in $env:HVAPI_SERVERS (JSON, or the path of a JSON file, mapping names to hv_client_open configurations without the login, e.g. {"lab": {"demo": {}}, "cs1": {"backend": "rest", "url": "http://127.0.0.1:8443/rest"}}); else the address of a Horizon Connection Server: a host name (https://<name>/rest, as PowerCLI''s Connect-HVServer takes it) or an http(s) URL such as https://cs1.corp.example/rest, or the URL that hvapi serve prints for lab-less tests. The library''s REST backend then speaks the Horizon Server REST API to it: it logs in with -Credential (or -User and -Password), refreshes its token, and logs out when the connection closes. Without credentials the REST backend signs in the built-in administrator of -Domain (or of the map entry''s "domain"). A map that is not valid JSON, or an entry that is not an object, is the terminating error InvalidServerMap.'
+                Force      = 'PowerCLI''s certificate override: the same as -SkipCertificateCheck.'
+                User       = 'PowerCLI''s -User: the administrator''s name (DOMAIN\name, name@DOMAIN, or name with -Domain), with -Password.'
+                Password   = 'PowerCLI''s -Password: a SecureString or a plain string (as PowerCLI scripts pass it).'
                 SkipCertificateCheck = 'Accepts any TLS certificate from -Server. Only for a lab server with a self-signed certificate: without the check anyone on the network path can impersonate the Connection Server and capture the administrator''s password. Prefer adding the lab''s CA to the system''s trusted roots.'
                 TimeoutSeconds = 'Seconds to wait for -Server before a call fails with UnexpectedFault (category ResourceUnavailable). Default: the library''s.'
                 Demo       = 'Opens the demo federation. This is the default when neither -WorldPath nor -World is given; the switch only makes the choice explicit.'
@@ -63,17 +66,18 @@ Get-HvPod -Server $lab'
         'Disconnect-HvServer' = @{
             Synopsis    = 'Closes HvApi connections and removes them from $global:DefaultHVServers.'
             Description = @(
-                'Disconnect-HvServer closes each connection given with -Server or piped in, and removes it from $global:DefaultHVServers. Without -Server it closes the first connection in that list; when the list is empty it does nothing.'
+                'Disconnect-HvServer closes each connection given with -Server or piped in, and removes it from $global:DefaultHVServers. Without -Server it closes the one connected server in that list; with several it stops with the terminating error AmbiguousServer (name one with -Server, or pipe $global:DefaultHVServers); when there is none it does nothing.'
                 'Closing a connection discards its simulated federation, with every change and event made through it. The HvServer object then reports IsConnected False, and a cmdlet given it with -Server stops with the terminating error NotConnected.'
                 'Disconnect-HvServer supports -WhatIf and -Confirm (impact Medium, so it does not prompt by default).'
             )
             Parameters  = @{
-                Server = 'The connections to close, as Connect-HvServer returns them. Accepts pipeline input by value. Default: the first connection in $global:DefaultHVServers.'
+                Server = 'The connections to close, as Connect-HvServer returns them, or their names as PowerCLI takes them (wildcards allowed: * closes every connection in $global:DefaultHVServers; a name without wildcards that matches none is an error). Accepts pipeline input by value. Default: the only connected server in $global:DefaultHVServers.'
+                Force  = 'Closes without asking for confirmation (PowerCLI''s -Force).'
             }
             Examples    = @(
                 @{
                     Code    = 'Disconnect-HvServer'
-                    Remarks = 'Closes the default connection (the first in $global:DefaultHVServers).'
+                    Remarks = 'Closes the default connection (the only connected one in $global:DefaultHVServers).'
                 }
                 @{
                     Code    = '$lab = Connect-HvServer -NotDefault

@@ -137,13 +137,20 @@ Describe 'The native library' {
         }
     }
 
-    It 'is found under runtimes/<os>-<arch>/native from any directory' {
-        $out = Invoke-Child "Set-Location '$TestDrive'; Import-Module '$script:ModulePath'; (Connect-HvServer -Demo).User"
-        $out.Trim() | Should -Be 'HVDEMO\administrator'
+    It 'is loaded from runtimes/OS-ARCH/native of the module: win-x64/native/hvapi.dll on Windows x64' {
+        $s = Connect-HvServer -Demo -NotDefault
+        Disconnect-HvServer -Server $s
+        Get-LoadedLibraryPath | Should -Be $script:NativeLibrary
+        Split-Path -Leaf (Split-Path (Split-Path $script:NativeLibrary)) | Should -Be $(if ($IsWindows) { 'win-x64' } else { 'linux-x64' })
+    }
+
+    It 'is found under runtimes/OS-ARCH/native from any directory' {
+        $out = Invoke-Child "Set-Location '$TestDrive'; . '$PSScriptRoot/Common.ps1'; (Connect-HvServer -Demo).User; Get-LoadedLibraryPath"
+        $out.Trim() -split '\r?\n' | Should -Be @('HVDEMO\administrator', $script:NativeLibrary)
     }
 
     It 'honours HVAPI_LIBRARY, and names it when it does not load' {
-        $missing = Join-Path $TestDrive 'no/libhvapi.so'
+        $missing = Join-Path $TestDrive 'no' (Split-Path -Leaf $script:NativeLibrary)
         $out = Invoke-Child "Import-Module '$script:ModulePath'; try { Connect-HvServer -Demo } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.Exception.Message }" @{ HVAPI_LIBRARY = $missing }
         $out | Should -BeLike '*NativeLibraryNotFound,HvApi.Commands.ConnectHvServerCommand*'
         $out | Should -BeLike '*ResourceUnavailable*'
@@ -155,7 +162,8 @@ Describe 'The native library' {
         Copy-Item -Recurse $script:ModulePath $copy
         Remove-Item -Recurse (Join-Path $copy 'runtimes')
         $out = Invoke-Child "Import-Module '$copy'; try { Connect-HvServer -Demo } catch { `$_.Exception.Message }" @{ HVAPI_LIBRARY = $null }
-        $out | Should -BeLike "*Paths tried: $copy/runtimes/*/native/libhvapi.so (no such file); $TestDrive/runtimes/*/native/libhvapi.so (no such file)*"
+        $tried = foreach ($dir in $copy, $TestDrive) { "$(Join-Path $dir 'runtimes' '*' 'native' (Split-Path -Leaf $script:NativeLibrary)) (no such file)" }
+        $out | Should -BeLike "*Paths tried: $($tried -join '; ')*"
         $out | Should -BeLike '*HVAPI_LIBRARY*'
     }
 

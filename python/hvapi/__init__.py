@@ -12,8 +12,8 @@ Quick start::
         client.session.disconnect(first.id)
 
 The library file is looked for next to this package (``hvapi/libhvapi.so``,
-``libhvapi.dylib`` or ``hvapi.dll``), then at ``$HVAPI_LIBRARY``. Only the standard library
-is used.
+``libhvapi.dylib`` or ``hvapi.dll``), then at ``$HVAPI_LIBRARY``, then (on Windows only) in
+each directory of ``PATH``. Only the standard library is used.
 
 Layout: :mod:`hvapi.client` (connect, Client, the two services), :mod:`hvapi.types` (result
 dataclasses), :mod:`hvapi.errors` (one exception class per contract fault),

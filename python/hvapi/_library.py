@@ -93,6 +93,8 @@ METHODS: Tuple[Method, ...] = (
     Method("Session_Query", "hv_session_query"),
     Method("Inventory_Query", "hv_inventory_query"),
     Method("Event_Query", "hv_event_query"),
+    # A library extension (README, "Library extensions"): the federation's sessions.
+    Method("GlobalSession_Query", "hv_global_session_query"),
 )
 
 _OUT_JSON = POINTER(c_void_p)  # char **out_json: read, then hv_string_free
@@ -114,10 +116,15 @@ FUNCTIONS: Dict[str, Tuple[List[Any], Any]] = {
 FUNCTIONS.update({m.export: ([c_void_p, c_char_p, _OUT_JSON], c_int32) for m in METHODS})
 
 
+def _is_windows(platform: Optional[str] = None) -> bool:
+    platform = sys.platform if platform is None else platform
+    return platform.startswith("win") or platform == "cygwin"
+
+
 def library_file_name(platform: Optional[str] = None) -> str:
     """The library's file name on ``platform`` (default: this interpreter's ``sys.platform``)."""
     platform = sys.platform if platform is None else platform
-    if platform.startswith("win") or platform == "cygwin":
+    if _is_windows(platform):
         return "hvapi.dll"
     if platform == "darwin":
         return "libhvapi.dylib"
@@ -131,16 +138,21 @@ def _package_dir() -> str:
 def candidate_paths(
     package_dir: Optional[PathLike] = None,
     environ: Optional[Mapping[str, str]] = None,
+    platform: Optional[str] = None,
 ) -> List[Tuple[str, Optional[str]]]:
     """The places searched, in order, as ``(description, path or None)``.
 
     1. the library file next to this package (``hvapi/libhvapi.so``, ``.dylib``, ``hvapi.dll``);
     2. the file named by the environment variable ``HVAPI_LIBRARY`` (a directory there is
-       searched for the library's file name).
+       searched for the library's file name);
+    3. on Windows only, ``hvapi.dll`` in each directory of ``PATH``, in order, as
+       ``ctypes.util.find_library`` looks for a DLL there.
+
+    ``platform`` (default ``sys.platform``) chooses the file name and whether ``PATH`` is searched.
     """
     pkg = os.fspath(package_dir) if package_dir is not None else _package_dir()
     env = os.environ if environ is None else environ
-    name = library_file_name()
+    name = library_file_name(platform)
     places: List[Tuple[str, Optional[str]]] = [
         ("next to the package", os.path.join(pkg, name))
     ]
@@ -150,19 +162,23 @@ def candidate_paths(
         places.append((f"${ENV_VAR}", path))
     else:
         places.append((f"${ENV_VAR}", None))
+    if _is_windows(platform):
+        # Windows' PATH separator, whatever this interpreter's os.pathsep (tests pass "win32").
+        places += [("on PATH", os.path.join(d, name)) for d in env.get("PATH", "").split(";") if d]
     return places
 
 
 def find_library(
     package_dir: Optional[PathLike] = None,
     environ: Optional[Mapping[str, str]] = None,
+    platform: Optional[str] = None,
 ) -> str:
     """Return the path of the first library file found (see :func:`candidate_paths`).
 
     Raises:
         HvLibraryNotFound: no candidate exists; the message names every place looked at.
     """
-    places = candidate_paths(package_dir, environ)
+    places = candidate_paths(package_dir, environ, platform)
     looked: List[str] = []
     for description, path in places:
         if path is None:
@@ -175,7 +191,7 @@ def find_library(
         "libhvapi not found; looked in: "
         + "; ".join(looked)
         + f". Build it with `cargo build` and set {ENV_VAR} to the library file, "
-        f"or copy {library_file_name()} next to the hvapi package.",
+        f"or copy {library_file_name(platform)} next to the hvapi package.",
         looked,
     )
 
@@ -196,7 +212,13 @@ class Library:
         """
         self.path = os.fspath(path)
         try:
-            self._dll = ctypes.CDLL(self.path)
+            if _is_windows() and hasattr(os, "add_dll_directory"):
+                # By full path Windows finds hvapi.dll itself; this lets it find any DLL it
+                # imports from its own folder too (Python 3.8+ no longer searches PATH for them).
+                with os.add_dll_directory(os.path.dirname(os.path.abspath(self.path))):
+                    self._dll = ctypes.CDLL(self.path)
+            else:
+                self._dll = ctypes.CDLL(self.path)
         except OSError as exc:
             raise HvLibraryError(f"cannot load libhvapi from {self.path}: {exc}") from exc
         missing: List[str] = []

@@ -30,6 +30,80 @@ def test_file_name_per_platform() -> None:
     assert hvapi.library_file_name("win32") == "hvapi.dll"
 
 
+def _touch(directory, name: str) -> str:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(b"")
+    return str(directory / name)
+
+
+def test_windows_looks_for_hvapi_dll_in_the_package_then_the_variable_then_path(tmp_path) -> None:
+    pkg, first, second, env = (tmp_path / d for d in ("pkg", "bin1", "bin2", "env"))
+    path = f"{first};{second}"  # Windows' separator, on any host
+    on_path = _touch(second, "hvapi.dll")
+    _touch(first, "libhvapi.so")  # not the Windows name
+    assert hvapi.find_library(package_dir=pkg, environ={"PATH": path}, platform="win32") == on_path
+    in_env = _touch(env, "hvapi.dll")
+    environ = {"PATH": path, "HVAPI_LIBRARY": str(env)}
+    assert hvapi.find_library(package_dir=pkg, environ=environ, platform="win32") == in_env
+    in_pkg = _touch(pkg, "hvapi.dll")
+    assert hvapi.find_library(package_dir=pkg, environ=environ, platform="win32") == in_pkg
+    places = hvapi.candidate_paths(package_dir=pkg, environ=environ, platform="win32")
+    assert places == [
+        ("next to the package", in_pkg),
+        ("$HVAPI_LIBRARY", in_env),
+        ("on PATH", str(first / "hvapi.dll")),
+        ("on PATH", on_path),
+    ]
+
+
+def test_only_windows_searches_path(tmp_path) -> None:
+    _touch(tmp_path / "bin", "libhvapi.so")
+    for platform in ("linux", "darwin"):
+        environ = {"PATH": str(tmp_path / "bin")}
+        with pytest.raises(hvapi.HvLibraryNotFound) as info:
+            hvapi.find_library(package_dir=tmp_path / "pkg", environ=environ, platform=platform)
+        assert len(info.value.places) == 2
+
+
+def test_windows_not_found_names_hvapi_dll_and_each_path_directory(tmp_path) -> None:
+    environ = {"PATH": f"{tmp_path / 'a'};;{tmp_path / 'b'}"}
+    with pytest.raises(hvapi.HvLibraryNotFound) as info:
+        hvapi.find_library(package_dir=tmp_path, environ=environ, platform="win32")
+    message = str(info.value)
+    assert str(tmp_path / "hvapi.dll") in message
+    assert str(tmp_path / "a" / "hvapi.dll") in message and str(tmp_path / "b" / "hvapi.dll") in message
+    assert "copy hvapi.dll next to the hvapi package" in message
+
+
+def test_on_windows_the_default_platform_is_this_interpreters(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert hvapi.library_file_name() == "hvapi.dll"
+    dll = _touch(tmp_path / "bin", "hvapi.dll")
+    assert hvapi.find_library(package_dir=tmp_path, environ={"PATH": str(tmp_path / "bin")}) == dll
+
+
+def test_on_windows_the_library_folder_is_a_dll_directory_while_loading(lib, monkeypatch) -> None:
+    # The Linux build stands in for hvapi.dll: only the Windows steps around ctypes.CDLL differ.
+    added = []
+
+    class Added:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            added.append("removed")
+
+    def add_dll_directory(path):
+        added.append(path)
+        return Added()
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(os, "add_dll_directory", add_dll_directory, raising=False)
+    loaded = _library.Library(lib.path)
+    assert loaded.version() == lib.version()
+    assert added == [os.path.dirname(os.path.abspath(lib.path)), "removed"]
+
+
 def test_package_directory_comes_before_the_environment(tmp_path, lib) -> None:
     shutil.copy(lib.path, tmp_path / NAME)
     found = hvapi.find_library(package_dir=tmp_path, environ={"HVAPI_LIBRARY": lib.path})
@@ -135,8 +209,8 @@ def test_library_next_to_the_package_is_found_without_the_environment(tmp_path, 
 def test_table_declares_every_contract_function() -> None:
     for base in ("hv_version", "hv_client_open", "hv_client_close", "hv_string_free", "hv_invoke"):
         assert base in hvapi.FUNCTIONS
-    assert len(hvapi.METHODS) == 23
-    assert len({m.name for m in hvapi.METHODS}) == 23
+    assert len(hvapi.METHODS) == 24
+    assert len({m.name for m in hvapi.METHODS}) == 24
     for method in hvapi.METHODS:
         argtypes, restype = hvapi.FUNCTIONS[method.export]
         assert restype is ctypes.c_int32

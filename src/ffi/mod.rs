@@ -377,6 +377,18 @@ pub unsafe extern "C" fn hv_event_query(client: *mut HvClient, request_json: *co
     method_call(client, Method::EventQuery, request_json, out_json)
 }
 
+/// GlobalSession_Query `{"user" | "pod" | "brokeringPod", ...query}` (exactly one of the three)
+/// -> `{"results": [SessionLocalSummaryView + "pod"], "startingOffset", "remainingCount"}`: the
+/// federation's sessions of one user, one pod, or brokered by one pod. A library extension,
+/// not a contract method: Session_Query's privileges, and `InvalidState` until the federation
+/// is initialized.
+/// # Safety
+/// As for `hv_invoke`.
+#[no_mangle]
+pub unsafe extern "C" fn hv_global_session_query(client: *mut HvClient, request_json: *const c_char, out_json: *mut *mut c_char) -> HvStatus {
+    method_call(client, Method::GlobalSessionQuery, request_json, out_json)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

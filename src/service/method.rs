@@ -28,12 +28,15 @@ pub enum Method {
     SessionQuery,
     InventoryQuery,
     EventQuery,
+    /// A library extension, not a contract method (README, "Library extensions").
+    GlobalSessionQuery,
 }
 
 use Method::*;
 
-/// (method, `hv_invoke` name, C export name), in the contract's order.
-pub const METHODS: [(Method, &str, &str); 23] = [
+/// (method, `hv_invoke` name, C export name), in the contract's order, then the library's
+/// extensions ([`EXTENSIONS`]).
+pub const METHODS: [(Method, &str, &str); 24] = [
     (SessionDisconnect, "Session_Disconnect", "hv_session_disconnect"),
     (SessionDisconnectSessions, "Session_DisconnectSessions", "hv_session_disconnect_sessions"),
     (SessionGetLocalSummaryView, "Session_GetLocalSummaryView", "hv_session_get_local_summary_view"),
@@ -57,7 +60,11 @@ pub const METHODS: [(Method, &str, &str); 23] = [
     (SessionQuery, "Session_Query", "hv_session_query"),
     (InventoryQuery, "Inventory_Query", "hv_inventory_query"),
     (EventQuery, "Event_Query", "hv_event_query"),
+    (GlobalSessionQuery, "GlobalSession_Query", "hv_global_session_query"),
 ];
+
+/// The methods the library adds to the contract's (README, "Library extensions").
+pub const EXTENSIONS: [Method; 1] = [GlobalSessionQuery];
 
 impl Method {
     /// Looks a method up by its `hv_invoke` name (exact, case-sensitive).

@@ -51,6 +51,7 @@ pub fn read(f: &Federation, admin: Ix, request: &Request) -> Result<Json, Fault>
         Request::HomeSiteResolve { user, entitlement, kind } => user_home_site::resolve(f, admin, user, entitlement, *kind).map(|v| json(&v)),
         Request::InventoryQuery { entity_type, query } => inventory::inventory_query(f, admin, entity_type, query),
         Request::EventQuery(q) => inventory::event_query(f, admin, q),
+        Request::GlobalSessionQuery { scope, id, query } => session::global_query(f, admin, scope, id, query),
         Request::Sessions { .. } | Request::HomeSiteCreate(_) | Request::HomeSiteDelete { .. } => {
             Err(Fault::unexpected("a write request was sent down the read path"))
         }

@@ -98,7 +98,7 @@ pub fn rule(method: Method) -> Rule {
         SessionLogoff | SessionLogoffForced | SessionLogoffSessions | SessionLogoffSessionsForced => MANAGE,
         SessionSendMessage | SessionSendMessages => MANAGE,
         SessionReset | SessionResetSessions | SessionRestart | SessionRestartSessions => REBOOT,
-        SessionGetLocalSummaryView | SessionQuery => VIEW,
+        SessionGetLocalSummaryView | SessionQuery | GlobalSessionQuery => VIEW,
         UserHomeSiteCreate | UserHomeSiteDelete => LDAP_MANAGE,
         UserHomeSiteGet | UserHomeSiteGetInfos | UserHomeSiteList | UserHomeSiteResolve | UserHomeSiteResolveForGae => LDAP_VIEW,
         InventoryQuery | EventQuery => ANY_ADMIN,

@@ -377,7 +377,7 @@ pub const SESSION_MEMBERS: [Member<Session>; 28] = [
             Val::Text(buf)
         }
     }),
-    m!("namesData.desktopName", |f, s, _| opt(desktop(f, s), |d| Val::Str(&d.name))),
+    m!("namesData.desktopName", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.display_name.as_deref().unwrap_or(&d.name)))),
     m!("namesData.desktopType", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.desktop_type.as_str()))),
     m!("namesData.desktopSource", |f, s, _| opt(desktop(f, s), |d| Val::Str(d.source.as_str()))),
     m!("namesData.farmName", |f, s, _| opt(farm(f, s), |fm| Val::Str(&fm.name))),
@@ -435,13 +435,16 @@ pub const EVENT_MEMBERS: [Member<EventRecord>; 10] = [
 ];
 
 // The inventory (contract section 6's world objects, never a password).
-pub const USER_OR_GROUP_MEMBERS: [Member<UserOrGroup>; 5] = [
+pub const USER_OR_GROUP_MEMBERS: [Member<UserOrGroup>; 7] = [
     m!("id", |_, u, _| Val::Str(&u.id)),
     m!("name", |_, u, _| Val::Str(&u.name)),
     m!("domain", |_, u, _| Val::Str(&u.domain)),
     m!("group", |_, u, _| Val::Bool(u.group)),
     // Only groups have members.
     m!("members", |_, u, _| if u.group { Val::Ids(&u.members) } else { Val::Missing }),
+    // World extensions, present only where the world sets them (README, "World objects").
+    m!("displayName", |_, u, _| opt(u.display_name.as_deref(), Val::Str)),
+    m!("loginName", |_, u, _| opt(u.login_name.as_deref(), Val::Str)),
 ];
 pub const SITE_MEMBERS: [Member<Site>; 2] = [m!("id", |_, s, _| Val::Str(&s.id)), m!("name", |_, s, _| Val::Str(&s.name))];
 pub const POD_MEMBERS: [Member<Pod>; 4] = [
@@ -458,13 +461,14 @@ pub const ACCESS_GROUP_MEMBERS: [Member<AccessGroup>; 3] = [
 /// Global entitlements and global application entitlements alike.
 pub const ENTITLEMENT_MEMBERS: [Member<Entitlement>; 3] =
     [m!("id", |_, e, _| Val::Str(&e.id)), m!("name", |_, e, _| Val::Str(&e.name)), m!("members", |_, e, _| Val::Ids(&e.members))];
-pub const DESKTOP_MEMBERS: [Member<Desktop>; 6] = [
+pub const DESKTOP_MEMBERS: [Member<Desktop>; 7] = [
     m!("id", |_, d, _| Val::Str(&d.id)),
     m!("name", |_, d, _| Val::Str(&d.name)),
     m!("pod", |f, d, _| Val::Str(&f.pods.get(d.pod).id)),
     m!("accessGroup", |f, d, _| Val::Str(&f.access_groups.get(d.access_group).id)),
     m!("desktopType", |_, d, _| Val::Str(d.desktop_type.as_str())),
     m!("desktopSource", |_, d, _| Val::Str(d.source.as_str())),
+    m!("displayName", |_, d, _| opt(d.display_name.as_deref(), Val::Str)),
 ];
 pub const FARM_MEMBERS: [Member<Farm>; 4] = [
     m!("id", |_, fm, _| Val::Str(&fm.id)),

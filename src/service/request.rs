@@ -88,7 +88,16 @@ pub enum Request {
         query: Query,
     },
     EventQuery(Query),
+    /// GlobalSession_Query: `scope` is `user`, `pod` or `brokeringPod`, `id` its id.
+    GlobalSessionQuery {
+        scope: &'static str,
+        id: String,
+        query: Query,
+    },
 }
+
+/// GlobalSession_Query's scopes (exactly one is given) and the id type of each.
+pub const GLOBAL_SCOPES: [(&str, IdType); 3] = [("user", IdType::UserOrGroup), ("pod", IdType::Pod), ("brokeringPod", IdType::Pod)];
 
 pub const MSG_TYPES: [&str; 3] = ["INFO", "WARNING", "ERROR"];
 pub const MAX_MESSAGE_CHARS: usize = 1024;
@@ -152,6 +161,17 @@ impl Request {
             SessionQuery => {
                 o.only(&QUERY_KEYS)?;
                 Request::SessionQuery(query::parse(&o, &SESSION_MEMBERS)?)
+            }
+            GlobalSessionQuery => {
+                let mut keys = QUERY_KEYS.to_vec();
+                keys.extend(GLOBAL_SCOPES.iter().map(|s| s.0));
+                o.only(&keys)?;
+                let given: Vec<_> = GLOBAL_SCOPES.iter().filter(|s| o.has(s.0)).collect();
+                if given.len() != 1 {
+                    return Err(Fault::invalid_argument("user", "Give exactly one of user, pod and brokeringPod."));
+                }
+                let (scope, ty) = *given[0];
+                Request::GlobalSessionQuery { scope, id: o.id(scope, ty)?.to_owned(), query: query::parse(&o, &SESSION_MEMBERS)? }
             }
             EventQuery => {
                 o.only(&QUERY_KEYS)?;

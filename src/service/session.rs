@@ -291,7 +291,7 @@ pub fn summary_view(f: &Federation, s: &Session) -> SessionLocalSummaryView {
     let on_rds_host = match s.resource {
         Resource::Desktop(d) => {
             let d = f.desktops.get(d);
-            names.desktop_name = Some(d.name.to_string());
+            names.desktop_name = Some(d.display_name.as_deref().unwrap_or(&d.name).to_string());
             names.desktop_type = Some(d.desktop_type.as_str());
             names.desktop_source = Some(d.source.as_str());
             refs.desktop = Some(d.id.to_string());
@@ -389,4 +389,34 @@ fn candidates(f: &Federation, filter: &Filter) -> Option<Vec<Ix>> {
         ixs.sort_unstable();
         Some(ixs)
     })
+}
+
+/// GlobalSession_Query (a library extension; README, "Library extensions"): the federation's
+/// sessions of one user (on every pod), of one pod, or brokered by one pod (a simulated
+/// session is brokered by the pod that hosts it), as `hvapi serve`'s
+/// `/inventory/v1/global-sessions` serves them: an initialized federation, Session_Query's
+/// privileges, filter and paging, each row a `SessionLocalSummaryView` plus its pod (`pod`).
+pub fn global_query(f: &Federation, admin: Ix, scope: &str, id: &str, q: &Query) -> Result<Json, Fault> {
+    privilege::require_anywhere(f, admin, rule(Method::GlobalSessionQuery))?;
+    if !f.initialized {
+        return Err(Fault::InvalidState { id: None, message: "The pod federation has not been initialized.".into() });
+    }
+    let (reach, q) = if scope == "user" {
+        f.users_and_groups.find(id).ok_or_else(|| Fault::entity_not_found(id))?;
+        let user = Filter::Compare { op: query::Compare::Equals, member: "referenceData.user".into(), value: Value::String(id.into()) };
+        let filter = match &q.filter {
+            None => user,
+            Some(other) => Filter::And(vec![user, other.clone()]),
+        };
+        (Reach::Federation, Cow::Owned(Query { filter: Some(filter), ..q.clone() }))
+    } else {
+        (Reach::Pod(f.pods.find(id).ok_or_else(|| Fault::entity_not_found(id))?), Cow::Borrowed(q))
+    };
+    let mut page: Value =
+        serde_json::from_str(query(f, admin, &q, reach)?.get()).map_err(|e| Fault::unexpected(format!("a page could not be read back: {e}")))?;
+    for row in page["results"].as_array_mut().into_iter().flatten() {
+        let pod = f.sessions.find(row["id"].as_str().unwrap_or_default()).map(|s| f.pods.get(f.session_pod(f.sessions.get(s))).id.to_string());
+        row["pod"] = pod.map_or(Value::Null, Value::String);
+    }
+    Ok(json(&page))
 }

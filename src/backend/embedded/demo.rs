@@ -205,8 +205,18 @@ pub fn build(c: Counts) -> Federation {
             ("rds", "RDS Desktop", DesktopType::Rds, DesktopSource::Rds),
         ] {
             let id = format!("Desktop/{key}-{suffix}");
-            f.desktops
-                .insert(&id, Desktop { id: id.as_str().into(), name: format!("{name} ({key})").into(), pod, access_group: ag, desktop_type: ty, source: src });
+            f.desktops.insert(
+                &id,
+                Desktop {
+                    id: id.as_str().into(),
+                    name: format!("{name} ({key})").into(),
+                    display_name: None,
+                    pod,
+                    access_group: ag,
+                    desktop_type: ty,
+                    source: src,
+                },
+            );
         }
         let id = format!("Farm/{key}-apps");
         f.farms.insert(&id, Farm { id: id.as_str().into(), name: format!("App Farm ({key})").into(), pod, access_group: ag });

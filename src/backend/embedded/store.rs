@@ -309,6 +309,9 @@ pub struct UserOrGroup {
     pub name: Box<str>,
     pub domain: Box<str>,
     pub group: bool,
+    /// AD's display and login names, when the world gives them (else `DOMAIN\name` and `name`).
+    pub display_name: Option<Box<str>>,
+    pub login_name: Option<Box<str>>,
     /// Groups only: immediate members (users and groups).
     pub members: Vec<Ix>,
     /// The groups this user or group is an immediate member of, in tie-break order (by
@@ -334,6 +337,8 @@ impl UserOrGroup {
             name: name.into(),
             domain: domain.into(),
             group,
+            display_name: None,
+            login_name: None,
             members: Vec::new(),
             member_of: Vec::new(),
             rank: 0,
@@ -388,6 +393,8 @@ wire_enum!(SessionState { Connected = "CONNECTED", Disconnected = "DISCONNECTED"
 pub struct Desktop {
     pub id: Box<str>,
     pub name: Box<str>,
+    /// The display name sessions show (`namesData.desktopName`), when the world gives one.
+    pub display_name: Option<Box<str>>,
     pub pod: Ix,
     pub access_group: Ix,
     pub desktop_type: DesktopType,

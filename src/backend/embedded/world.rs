@@ -157,11 +157,16 @@ fn load_users_and_groups(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
     let list = w.objects("usersAndGroups", "UserOrGroup")?;
     f.users_and_groups.reserve(list.len());
     for o in &list {
-        o.only(&["id", "name", "domain", "group", "members"])?;
+        o.only(&["id", "name", "domain", "group", "members", "displayName", "loginName"])?;
         let id = o.id("id", IdType::UserOrGroup)?;
         let (name, domain) = (o.name("name")?, o.name("domain")?);
         let group = o.opt_bool("group")?.unwrap_or(false);
-        let ix = f.users_and_groups.insert(id, UserOrGroup::new(id, name, domain, group)).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
+        let mut u = UserOrGroup::new(id, name, domain, group);
+        // Kept only where they differ from the defaults (DOMAIN\name, name): every backend then
+        // reports them alike.
+        u.display_name = o.opt_str("displayName")?.filter(|d| *d != format!("{domain}\\{name}")).map(Into::into);
+        u.login_name = o.opt_str("loginName")?.filter(|l| *l != name).map(Into::into);
+        let ix = f.users_and_groups.insert(id, u).ok_or_else(|| duplicate(&o.path_of("id"), id))?;
         let key = Federation::user_name_key(domain, name);
         if f.by_name.insert(key, ix).is_some() {
             return Err(bad(o.path_of("name"), format!("{domain}\\{name} is defined twice")));
@@ -212,7 +217,7 @@ fn load_entitlements(w: &Obj, key: &str, ty: IdType, f: &mut Federation, applica
 fn load_desktops_and_farms(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
     let root = f.access_groups.find(ROOT_ACCESS_GROUP).expect("root exists");
     for o in w.objects("desktops", "Desktop")? {
-        o.only(&["id", "name", "pod", "accessGroup", "desktopType", "desktopSource"])?;
+        o.only(&["id", "name", "pod", "accessGroup", "desktopType", "desktopSource", "displayName"])?;
         let id = o.id("id", IdType::Desktop)?;
         let desktop_type = parse_enum(&o, "desktopType", DesktopType::parse, DesktopType::choices())?.unwrap_or(DesktopType::Automated);
         let default_source = match desktop_type {
@@ -227,6 +232,7 @@ fn load_desktops_and_farms(w: &Obj, f: &mut Federation) -> Result<(), Fault> {
         let d = Desktop {
             id: id.into(),
             name: o.name("name")?.into(),
+            display_name: o.opt_str("displayName")?.map(Into::into),
             pod: reference(&o, "pod", IdType::Pod, |i| f.pods.find(i))?,
             access_group: opt_reference(&o, "accessGroup", IdType::AccessGroup, |i| f.access_groups.find(i))?.unwrap_or(root),
             desktop_type,

@@ -365,6 +365,31 @@ impl Rest {
             }
             // Oldest first (by id), as the contract lists events.
             Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true),
+            // GlobalSession_Query (a library extension): the global-sessions list of one user, pod or brokering pod.
+            Request::GlobalSessionQuery { scope, id, query } => {
+                let key = match *scope {
+                    "user" => "user_id",
+                    "pod" => "pod_id",
+                    _ => "brokering_pod_id",
+                };
+                let wire = self.list_all("/inventory/v1/global-sessions", &format!("{key}={}", enc(wire_id(id))), method)?;
+                // The wire row names the user by id only: DOMAIN\name comes from the inventory.
+                let users = self.inventory("UserOrGroup", None)?;
+                let name = |id: &Value| {
+                    users
+                        .iter()
+                        .find(|u| &u["id"] == id)
+                        .map(|u| format!("{}\\{}", u["domain"].as_str().unwrap_or_default(), u["name"].as_str().unwrap_or_default()))
+                };
+                let pod = |mut row: Value| {
+                    row["pod"] = row["pod"]["id"].take();
+                    if let Some(n) = name(&row["referenceData"]["user"]) {
+                        row["namesData"]["userName"] = n.into();
+                    }
+                    row
+                };
+                Ok(local_query(wire.iter().map(|r| pod(rest::from_wire(rest::GLOBAL_SESSIONS, r))).collect(), query))
+            }
         }
     }
 
@@ -789,7 +814,12 @@ impl Rest {
         Ok(match entity_type {
             "UserOrGroup" => {
                 let rows: Vec<Value> = self.list_all(AD, &narrowed(rest::AD_SUMMARY), m)?.iter().map(|r| rest::from_wire(rest::AD_SUMMARY, r)).collect();
-                rows.into_iter().map(|r| keep(r, &["id", "name", "domain", "group"])).collect()
+                // The display name only where it is not the default, as the embedded backend reports it.
+                let shown = |r: &Value| {
+                    r["displayName"].as_str() != Some(&format!("{}\\{}", r["domain"].as_str().unwrap_or_default(), r["name"].as_str().unwrap_or_default()))
+                };
+                let keys: [&[&str]; 2] = [&["id", "name", "domain", "group"], &["id", "name", "domain", "group", "displayName"]];
+                rows.into_iter().map(|r| keep(r.clone(), keys[shown(&r) as usize])).collect()
             }
             "Site" => self.list_unpaged("/federation/v1/sites", m)?.iter().map(|r| keep(rest::from_wire(rest::SITES, r), &["id", "name"])).collect(),
             "Pod" => self.list_unpaged("/federation/v1/pods", m)?.iter().map(|r| keep(rest::from_wire(rest::PODS, r), &["id", "name", "site"])).collect(),

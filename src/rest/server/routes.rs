@@ -792,7 +792,11 @@ fn entitlement_get(s: &State, c: &Call, ent: EntitlementKind) -> Result<Reply, A
 /// Adds `displayName` (`DOMAIN\name`) to a UserOrGroup row.
 fn ad_row(row: &Value) -> Value {
     let mut row = row.clone();
-    row["displayName"] = format!("{}\\{}", str_of(&row, "domain"), str_of(&row, "name")).into();
+    // The world's display name, else DOMAIN\name (login_name is the name: filters on it stay
+    // filters on the name).
+    if row.get("displayName").is_none() {
+        row["displayName"] = format!("{}\\{}", str_of(&row, "domain"), str_of(&row, "name")).into();
+    }
     row
 }
 
