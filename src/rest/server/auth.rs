@@ -265,12 +265,6 @@ impl Auth {
             _ => Err(Refused::Unknown),
         }
     }
-
-    /// Live (refresh, access) tokens, for tests of the bounds.
-    pub fn counts(&self) -> (usize, usize) {
-        let t = lock(&self.tokens);
-        (t.refresh.len(), t.access.len())
-    }
 }
 
 #[cfg(test)]
