@@ -46,7 +46,6 @@ fn serve(args: &[String]) -> Result<(), String> {
     let mut options = Options::default();
     let mut source: Option<Value> = None;
     let (mut cert, mut key) = (None, None);
-    let mut event_capacity = None;
     let mut it = args.iter().peekable();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -78,7 +77,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "--max-body" => options.max_body = value("--max-body")?.parse().map_err(|e| format!("--max-body: {e}"))?,
             "--event-capacity" => {
                 let n = value("--event-capacity")?.parse().ok().filter(|n: &usize| *n > 0);
-                event_capacity = Some(n.ok_or("--event-capacity must be 1 or more")?);
+                options.event_capacity = n.ok_or("--event-capacity must be 1 or more")?;
             }
             "--quiet" => options.log = false,
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
@@ -91,9 +90,6 @@ fn serve(args: &[String]) -> Result<(), String> {
         _ => return Err("--tls-cert and --tls-key go together".into()),
     };
     let client = Client::open(&source).map_err(|f| format!("the federation cannot be opened: {}", f.to_json()))?;
-    if let (Some(n), Some(e)) = (event_capacity, client.embedded()) {
-        e.write().event_capacity = Some(n);
-    }
     let log = options.log;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {

@@ -571,9 +571,6 @@ impl EventRecord {
 
 keyed!(Site, Pod, AccessGroup, UserOrGroup, Entitlement, Desktop, Farm, Session, HomeSite);
 
-/// The audit log's capacity when the world sets none.
-pub const DEFAULT_EVENT_CAPACITY: usize = 100_000;
-
 /// One simulated pod federation.
 #[derive(Debug, Default)]
 pub struct Federation {
@@ -605,8 +602,9 @@ pub struct Federation {
     pub home_sites: Slots<HomeSite>,
     pub roles: Vec<Role>,
     pub admins: Vec<Admin>,
-    /// The audit log, oldest first; at most `event_capacity` events ([`DEFAULT_EVENT_CAPACITY`]
-    /// when `None`): recording one more drops the oldest tenth, counted in `events_dropped`.
+    /// The audit log, oldest first; at most `event_capacity` events when one is set (`hvapi
+    /// serve` sets one; a library client keeps every event): recording one more drops the
+    /// oldest tenth, counted in `events_dropped`.
     pub events: Vec<EventRecord>,
     pub event_capacity: Option<usize>,
     pub events_dropped: u64,
@@ -804,11 +802,12 @@ impl Federation {
 
     /// Records an event and returns its id (ids keep counting when old events are dropped).
     pub fn record(&mut self, mut e: EventRecord) -> u64 {
-        let cap = self.event_capacity.unwrap_or(DEFAULT_EVENT_CAPACITY).max(1);
-        if self.events.len() >= cap {
-            let drop = (cap / 10).max(1).min(self.events.len());
-            self.events.drain(..drop);
-            self.events_dropped += drop as u64;
+        if let Some(cap) = self.event_capacity.map(|c| c.max(1)) {
+            if self.events.len() >= cap {
+                let drop = (cap / 10).max(1).min(self.events.len());
+                self.events.drain(..drop);
+                self.events_dropped += drop as u64;
+            }
         }
         e.id = self.events_dropped + self.events.len() as u64 + 1;
         let id = e.id;

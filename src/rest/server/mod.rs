@@ -56,6 +56,8 @@ pub struct Options {
     pub rate_limit: Option<u32>,
     /// Largest request body accepted; larger ones get 413.
     pub max_body: usize,
+    /// Audit events the served federation keeps (the oldest are dropped first).
+    pub event_capacity: usize,
     /// Open connections at most; `None`: [`default_max_connections`].
     pub max_connections: Option<usize>,
     /// The deadlines of a request's head and body and of an idle connection.
@@ -94,6 +96,7 @@ impl Default for Options {
             refresh_ttl: Duration::from_secs(8 * 3600),
             rate_limit: None,
             max_body: 1 << 20,
+            event_capacity: 100_000,
             max_connections: None,
             deadlines: Deadlines::default(),
             log: true,
@@ -328,6 +331,9 @@ impl Server {
         let tls = options.tls.as_ref().map(|(c, k)| tls_acceptor(c, k)).transpose()?;
         let listener = TcpListener::bind(options.listen).await?;
         let addr = listener.local_addr()?;
+        if let Some(e) = root.embedded() {
+            e.write().event_capacity = Some(options.event_capacity);
+        }
         let url = format!("{}://{addr}{BASE_PATH}", if tls.is_some() { "https" } else { "http" });
         let state = Arc::new(State {
             root,
