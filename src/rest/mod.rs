@@ -22,7 +22,10 @@ use crate::model::id::{make_id, IdType};
 use crate::model::time;
 use crate::service::query;
 use crate::service::request::EntitlementKind;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -437,8 +440,8 @@ impl Conv {
         Some(match (self, v) {
             (Plain, v) => v.clone(),
             (Id(ty), Value::String(s)) => contract_id(ty, s).into(),
-            (Time, Value::Number(n)) => time::format(n.as_i64()?.div_euclid(1000)).into(),
-            (Enum(pairs, _), Value::String(s)) => pairs.iter().find(|p| p.1 == s).map_or(s.as_str(), |p| p.0).into(),
+            (Time, Value::Number(n)) => time_to_contract(n.as_i64()?).into(),
+            (Enum(pairs, _), Value::String(s)) => enum_to_contract(pairs, s).into(),
             (Id(_) | Time | Enum(..) | Const(_), _) => return None,
         })
     }
@@ -447,6 +450,16 @@ impl Conv {
 /// A contract time (Unix seconds) as the wire's epoch milliseconds.
 fn millis(t: time::Timestamp) -> i64 {
     t.saturating_mul(1000)
+}
+
+/// The wire's epoch milliseconds as a contract time.
+fn time_to_contract(ms: i64) -> String {
+    time::format(ms.div_euclid(1000))
+}
+
+/// A wire enumeration value in the contract (a value no pair names stays as it is).
+fn enum_to_contract<'a>(pairs: &'static [(&'static str, &'static str)], s: &'a str) -> &'a str {
+    pairs.iter().find(|p| p.1 == s).map_or(s, |p| p.0)
 }
 
 /// A contract enumeration value on the wire.
@@ -604,26 +617,352 @@ pub fn from_wire(fields: Fields, wire: &Value) -> Value {
             Some(v) => v,
             _ => continue,
         };
-        let source = match field.from {
-            [one] => Some(one),
-            many => many.iter().filter(|(_, c)| !matches!(c, Const(_))).find(|(path, _)| path.to_ascii_lowercase().contains("farm") == farm),
-        };
-        let (path, conv) = match source {
-            Some((path, conv)) => (path, conv),
-            _ => continue,
-        };
-        if matches!(conv, Const(_)) {
-            continue;
-        }
-        if let Some(c) = conv.to_contract_value(v) {
-            put(&mut out, path, c);
+        if let Some((path, conv)) = back_source(field, farm) {
+            if let Some(c) = conv.to_contract_value(v) {
+                put(&mut out, path, c);
+            }
         }
     }
     Value::Object(out)
 }
 
+/// The contract member a wire field is read back into, with its conversion, in a row that has
+/// a farm (`farm_id`) or not: its one member, or of several the one that fits the row;
+/// `None` for a constant. [`from_wire`] and [`rows_from_wire`] both read fields through it.
+fn back_source(field: &Field, farm: bool) -> Option<(&'static str, Conv)> {
+    let source = match field.from {
+        [one] => Some(one),
+        many => many.iter().filter(|(_, c)| !matches!(c, Const(_))).find(|(path, _)| path.to_ascii_lowercase().contains("farm") == farm),
+    };
+    match source {
+        Some((_, Const(_))) | None => None,
+        Some((path, conv)) => Some((*path, *conv)),
+    }
+}
+
 fn wire_member<'a>(wire: &'a Value, name: &str) -> Option<&'a Value> {
     name.split('.').try_fold(wire, |v, k| v.get(k))
+}
+
+/// How a page of wire objects is read back into contract rows without a `Value` in between:
+/// the wire names the tables read (dotted names nest), and per kind of row (without, with a
+/// farm) the tree of contract members, each leaf with the fields that write it in the tables'
+/// order (a later one wins, as [`from_wire`]'s `put` overwrites), every level in key order,
+/// as a contract object is written.
+struct Back {
+    names: Vec<&'static str>,
+    trees: [Vec<BackNode>; 2],
+}
+
+enum BackNode {
+    /// The member's key (as JSON) and its sources: wire slot, conversion, and for an id the
+    /// contract id's text before the key (`Session/`).
+    Leaf(String, Vec<(usize, Conv, String)>),
+    Object(String, Vec<BackNode>),
+}
+
+impl BackNode {
+    fn name(&self) -> &str {
+        match self {
+            BackNode::Leaf(n, _) | BackNode::Object(n, _) => n,
+        }
+    }
+}
+
+impl Back {
+    fn new(fields: Fields) -> Back {
+        let mut names: Vec<&'static str> = Vec::new();
+        for field in all(fields) {
+            if !names.contains(&field.wire) {
+                names.push(field.wire);
+            }
+        }
+        let tree = |farm: bool| {
+            let mut nodes = Vec::new();
+            for field in all(fields) {
+                let (path, conv) = match back_source(field, farm) {
+                    Some(s) => s,
+                    None => continue,
+                };
+                let slot = names.iter().position(|n| *n == field.wire).expect("listed above");
+                let mut level = &mut nodes;
+                let mut rest = path;
+                while let Some((seg, tail)) = rest.split_once('.') {
+                    let key = serde_json::to_string(seg).expect("a string serializes");
+                    let at = match level.iter().position(|n: &BackNode| n.name() == key) {
+                        Some(i) => i,
+                        None => {
+                            level.push(BackNode::Object(key, Vec::new()));
+                            level.len() - 1
+                        }
+                    };
+                    level = match &mut level[at] {
+                        BackNode::Object(_, inner) => inner,
+                        BackNode::Leaf(..) => unreachable!("no contract member is both a value and an object"),
+                    };
+                    rest = tail;
+                }
+                let key = serde_json::to_string(rest).expect("a string serializes");
+                let id_prefix = match conv {
+                    Id(ty) => contract_id(ty, ""),
+                    _ => String::new(),
+                };
+                match level.iter_mut().find(|n| n.name() == key) {
+                    Some(BackNode::Leaf(_, sources)) => sources.push((slot, conv, id_prefix)),
+                    Some(BackNode::Object(..)) => unreachable!("no contract member is both a value and an object"),
+                    None => level.push(BackNode::Leaf(key, vec![(slot, conv, id_prefix)])),
+                }
+            }
+            sort_nodes(&mut nodes);
+            nodes
+        };
+        Back { trees: [tree(false), tree(true)], names }
+    }
+
+    /// Fills `slots` from a wire object's members below `prefix` (`""` or `"client_data."`).
+    fn fill<'de>(&self, pairs: Pairs<'de>, prefix: &str, slots: &mut [Option<&'de RawValue>], guess: &mut usize) {
+        for (key, raw) in pairs.0 {
+            let key: &str = &key;
+            let owned;
+            let full = if prefix.is_empty() {
+                key
+            } else {
+                owned = format!("{prefix}{key}");
+                &owned
+            };
+            // The server writes the fields in the tables' order: try the next one first.
+            let hit = if self.names.get(*guess) == Some(&full) { Some(*guess) } else { self.names.iter().position(|n| *n == full) };
+            if let Some(i) = hit {
+                slots[i] = Some(raw);
+                *guess = i + 1;
+                continue;
+            }
+            let nested = format!("{full}.");
+            if self.names.iter().any(|n| n.starts_with(&nested)) {
+                // As `wire_member` reads it: the last object of that name, nothing from another kind.
+                for (i, n) in self.names.iter().enumerate() {
+                    if n.starts_with(&nested) {
+                        slots[i] = None;
+                    }
+                }
+                if let Ok(inner) = serde_json::from_str::<Pairs>(raw.get()) {
+                    self.fill(inner, &nested, slots, guess);
+                }
+            }
+        }
+    }
+
+    /// One wire object (its members) as its contract row's JSON text.
+    fn row(&self, pairs: Pairs<'_>) -> Box<RawValue> {
+        let farm = pairs.0.iter().any(|(k, _)| k == "farm_id");
+        let mut slots = vec![None; self.names.len()];
+        self.fill(pairs, "", &mut slots, &mut 0);
+        let mut out = Vec::with_capacity(1024);
+        write_back(&mut out, &self.trees[farm as usize], &slots);
+        let text = String::from_utf8(out).expect("JSON text and UTF-8 pieces");
+        RawValue::from_string(text).expect("the row is written as JSON")
+    }
+}
+
+fn sort_nodes(nodes: &mut [BackNode]) {
+    // A contract object's members are written in key order (its map is ordered by key).
+    nodes.sort_by(|a, b| serde_json::from_str::<String>(a.name()).ok().cmp(&serde_json::from_str::<String>(b.name()).ok()));
+    for n in nodes {
+        if let BackNode::Object(_, inner) = n {
+            sort_nodes(inner);
+        }
+    }
+}
+
+/// Writes an object of `nodes`; whether any member was written (an object with none is left
+/// out below the top, as [`from_wire`] never creates it).
+fn write_back(out: &mut Vec<u8>, nodes: &[BackNode], slots: &[Option<&RawValue>]) -> bool {
+    out.push(b'{');
+    let mut first = true;
+    for node in nodes {
+        let mark = out.len();
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(node.name().as_bytes());
+        out.push(b':');
+        let written = match node {
+            BackNode::Leaf(_, sources) => sources.iter().rev().any(|(slot, conv, id_prefix)| match slots[*slot] {
+                Some(raw) if raw.get() != "null" => write_value(out, *conv, id_prefix, raw),
+                _ => false,
+            }),
+            BackNode::Object(_, inner) => write_back(out, inner, slots),
+        };
+        if written {
+            first = false;
+        } else {
+            out.truncate(mark);
+        }
+    }
+    out.push(b'}');
+    !first
+}
+
+/// Writes a wire value converted as [`Conv::to_contract_value`] converts it; `false` (and
+/// nothing written) where it gives nothing. Plain values are copied as the server wrote them.
+fn write_value(out: &mut Vec<u8>, conv: Conv, id_prefix: &str, raw: &RawValue) -> bool {
+    let text = raw.get();
+    let string = || serde_json::from_str::<CowStr>(text).ok().map(|s| s.0);
+    let put = |out: &mut Vec<u8>, s: &str| serde_json::to_writer(out, s).expect("a string writes");
+    match conv {
+        Plain => out.extend_from_slice(text.as_bytes()),
+        // The contract id `contract_id(ty, key)` is the key after its type's prefix.
+        Id(_) if text.starts_with('"') => match string() {
+            Some(s) => {
+                let at = out.len() + 1;
+                put(out, &s);
+                out.splice(at..at, id_prefix.bytes());
+            }
+            None => return false,
+        },
+        Enum(pairs, _) if text.starts_with('"') => match string() {
+            Some(s) => put(out, enum_to_contract(pairs, &s)),
+            None => return false,
+        },
+        Time if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) => match text.parse::<i64>() {
+            Ok(ms) => put(out, &time_to_contract(ms)),
+            // A fraction, an exponent or past i64: not a time, as `as_i64` says.
+            Err(_) => return false,
+        },
+        _ => match serde_json::from_str::<Value>(text).ok().and_then(|v| conv.to_contract_value(&v)) {
+            Some(c) => serde_json::to_writer(out, &c).expect("a value writes"),
+            None => return false,
+        },
+    }
+    true
+}
+
+/// A JSON string, borrowed from the text where it has no escapes.
+struct CowStr<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(s.into()))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(s.to_owned().into()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A JSON object's members as raw values (nothing for any other kind of value).
+struct Pairs<'de>(Vec<(std::borrow::Cow<'de, str>, &'de RawValue)>);
+
+impl<'de> Deserialize<'de> for Pairs<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PairsVisitor)
+    }
+}
+
+struct PairsVisitor;
+
+impl<'de> Visitor<'de> for PairsVisitor {
+    type Value = Pairs<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut pairs = Vec::with_capacity(32);
+        while let Some(key) = map.next_key::<CowStr>()? {
+            pairs.push((key.0, map.next_value()?));
+        }
+        Ok(Pairs(pairs))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Pairs(Vec::new()))
+    }
+}
+
+/// A page: a JSON array of rows, each read back as it is deserialized.
+struct BackPage<'b>(&'b Back);
+
+impl<'de> DeserializeSeed<'de> for BackPage<'_> {
+    type Value = Vec<Box<RawValue>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BackPage<'_> {
+    type Value = Vec<Box<RawValue>>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_PAGE_SIZE as usize));
+        while let Some(pairs) = seq.next_element::<Pairs>()? {
+            rows.push(self.0.row(pairs));
+        }
+        Ok(rows)
+    }
+    // Anything but an array holds no rows (as `into_rows` reads it).
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        PairsVisitor.visit_map(map).map(|_| Vec::new())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+/// A wire page (a JSON array of the objects `fields` describe) read back into contract rows,
+/// as JSON text: what [`from_wire`] gives for each row, over the same tables
+/// ([`back_source`], [`Conv::to_contract_value`]'s conversions), without a `Value` in between
+/// (plain values are copied as written). Anything but an array is no rows; text that is not
+/// JSON is the parser's error.
+pub fn rows_from_wire(fields: Fields, body: &[u8]) -> Result<Vec<Box<RawValue>>, serde_json::Error> {
+    let back = Back::new(fields);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let rows = BackPage(&back).deserialize(&mut de)?;
+    de.end()?;
+    Ok(rows)
 }
 
 /// The wire filter of a contract filter over `fields`; `None` when a member has no wire field
@@ -908,6 +1247,42 @@ mod tests {
                 assert!(!mapped.is_empty());
                 assert_eq!(direct, Value::Array(mapped), "{q}");
             }
+        }
+    }
+
+    #[test]
+    fn rows_from_wire_is_from_wire() {
+        // The direct reader gives, row by row, what from_wire gives over the parsed page.
+        let client = crate::Client::open(&json!({"demo": {}})).unwrap();
+        let page = client.call(crate::Method::SessionQuery, &json!({"limit": 300})).unwrap();
+        let mut bodies: Vec<(Fields, String)> = Vec::new();
+        for fields in [SESSIONS_V1, SESSIONS_V7, GLOBAL_SESSIONS] {
+            let rows: Vec<Value> = page["results"].as_array().unwrap().iter().map(|r| to_wire(fields, r)).collect();
+            bodies.push((fields, serde_json::to_string(&rows).unwrap()));
+        }
+        // Rows no server of ours writes: nulls, wrong kinds, escapes, other keys, repeated and
+        // out-of-order members, a farm row with a desktop name, non-objects.
+        let odd = r#"[{"farm_id": null, "desktop_pool_or_farm_name": "n\u00e9", "desktop_pool_or_farm_source": "RDS", "id": "a\/b", "start_time": 1.5e12,
+              "disconnected_time": -1500, "groups": ["g", 3, null], "user_id": 7, "client_data": {"type": "HTMLACCESS", "name": null}, "x": {"y": 1},
+              "session_state": "A", "session_state": "B", "client_data": [1], "idle_duration": 12.50, "application_names": ["W", {"z": [1, 2]}]},
+            {"client_data": {"name": "c", "address": "1.2.3.4", "type": "NEW"}, "desktop_pool_or_farm_type": "RDS", "start_time": 18446744073709551615,
+              "pod_id": "p1", "brokering_pod_id": "p2", "machine_or_rds_server_dns": "m", "machine_or_rds_server_dns_name": "dns", "site_id": "s"},
+            3, "x", null, [], {}]"#;
+        for fields in [SESSIONS_V1, SESSIONS_V7, GLOBAL_SESSIONS, AUDIT_EVENTS, HOME_SITES_V2, AD_INFO] {
+            bodies.push((fields, odd.to_owned()));
+        }
+        for (fields, body) in bodies {
+            let direct: Vec<Value> = rows_from_wire(fields, body.as_bytes()).unwrap().iter().map(|r| serde_json::from_str(r.get()).unwrap()).collect();
+            let mapped: Vec<Value> = serde_json::from_str::<Vec<Value>>(&body).unwrap().iter().map(|r| from_wire(fields, r)).collect();
+            assert!(!mapped.is_empty());
+            assert_eq!(direct, mapped, "{body}");
+        }
+        // Anything but an array holds no rows; text that is not JSON is an error.
+        for body in ["{}", r#"{"a": [1]}"#, "3", "null", "\"s\""] {
+            assert!(rows_from_wire(SESSIONS_V7, body.as_bytes()).unwrap().is_empty(), "{body}");
+        }
+        for body in ["[", "[{]", "[] x", "", "[{\"id\": \"\\x\"}]"] {
+            assert!(rows_from_wire(SESSIONS_V7, body.as_bytes()).is_err(), "{body}");
         }
     }
 

@@ -90,8 +90,22 @@ impl Answer {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Value::Null);
         }
-        serde_json::from_slice(&self.body).map_err(|e| Fault::unexpected(format!("the server's answer is not JSON: {e}")))
+        serde_json::from_slice(&self.body).map_err(not_json)
     }
+}
+
+fn not_json(e: serde_json::Error) -> Fault {
+    Fault::unexpected(format!("the server's answer is not JSON: {e}"))
+}
+
+/// A contract query's page (its members in key order, as the contract's JSON writes them).
+#[derive(serde::Serialize)]
+struct ContractPage<T> {
+    #[serde(rename = "remainingCount")]
+    remaining_count: u64,
+    results: Vec<T>,
+    #[serde(rename = "startingOffset")]
+    starting_offset: u64,
 }
 
 /// The `exp` of a JWT access token, as an instant; `None` for opaque tokens.
@@ -336,14 +350,16 @@ impl Rest {
     // -----------------------------------------------------------------------------------------
     // the contract
 
-    fn answer(&self, method: Method, request: &Request) -> Result<Value, Fault> {
-        match request {
+    fn answer(&self, method: Method, request: &Request) -> Result<Json, Fault> {
+        let v = match request {
+            // Queries answer as text: a page's rows go from the wire to the contract's JSON directly.
+            Request::SessionQuery(q) => return self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None, false),
+            Request::EventQuery(q) => return self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true),
             Request::Sessions { op, ids, batch } => self.sessions(method, op, ids, *batch),
             Request::SummaryView { id } => {
                 let path = format!("/inventory/v7/sessions/{}", enc(wire_id(id)));
                 Ok(rest::from_wire(rest::SESSIONS_V7, &self.call_json("GET", &path, None, Some(id), method)?.0))
             }
-            Request::SessionQuery(q) => self.list_query("/inventory/v7/sessions", rest::SESSIONS_V7, q, method, None, false),
             Request::HomeSiteCreate(base) => self.home_site_create(base),
             Request::HomeSiteDelete { id } => {
                 let items = self.bulk("DELETE", "/federation/v2/home-sites", &j!([wire_id(id)]), 1, method)?;
@@ -364,7 +380,6 @@ impl Rest {
                 Ok(local_query(rows, query))
             }
             // Oldest first (by id), as the contract lists events.
-            Request::EventQuery(q) => self.list_query("/external/v1/audit-events", rest::AUDIT_EVENTS, q, method, Some("id"), true),
             // GlobalSession_Query (a library extension): the global-sessions list of one user, pod or brokering pod.
             Request::GlobalSessionQuery { scope, id, query } => {
                 let key = match *scope {
@@ -390,7 +405,8 @@ impl Rest {
                 };
                 Ok(local_query(wire.iter().map(|r| pod(rest::from_wire(rest::GLOBAL_SESSIONS, r))).collect(), query))
             }
-        }
+        };
+        Ok(json(&v?))
     }
 
     /// A bulk endpoint: the whole call's fault, or one `BulkItemResponseInfo` per input.
@@ -589,7 +605,7 @@ impl Rest {
     /// the query runs here, on rows in `default_sort` order.
     /// With `event_attributes`, the rows are events completed with their extended
     /// attributes ([`Rest::event_attributes`]) before the query runs here, or on the page.
-    fn list_query(&self, path: &str, fields: rest::Fields, q: &Query, m: Method, default_sort: Option<&str>, event_attributes: bool) -> Result<Value, Fault> {
+    fn list_query(&self, path: &str, fields: rest::Fields, q: &Query, m: Method, default_sort: Option<&str>, event_attributes: bool) -> Result<Json, Fault> {
         let filter = match &q.filter {
             None => Some(None),
             Some(f) => rest::filter_to_wire(fields, f).map(Some),
@@ -608,7 +624,7 @@ impl Rest {
                 if event_attributes {
                     self.event_attributes(&mut rows);
                 }
-                return Ok(local_query(rows, q));
+                return Ok(json(&local_query(rows, q)));
             }
         };
         let mut params = String::new();
@@ -619,6 +635,23 @@ impl Rest {
             let descending = q.sort_by.is_some() && q.sort_descending;
             params.push_str(&format!("sort_by={s}&order_by={}&", if descending { "DESC" } else { "ASC" }));
         }
+        if event_attributes {
+            // Events are completed with their extended attributes, as JSON values.
+            let read = |a: &Answer| Ok(into_rows(a.json()?).iter().map(|r| rest::from_wire(fields, r)).collect());
+            let mut page = self.server_pages(path, &params, q, m, read)?;
+            self.event_attributes(&mut page.results);
+            return Ok(json(&page));
+        }
+        let read = |a: &Answer| match a.body.iter().all(u8::is_ascii_whitespace) {
+            true => Ok(Vec::new()),
+            false => rest::rows_from_wire(fields, &a.body).map_err(not_json),
+        };
+        Ok(json(&self.server_pages(path, &params, q, m, read)?))
+    }
+
+    /// The rows `q` pages over (from `startingOffset`, at most `limit`) of a list the server
+    /// filters and sorts (`params`), each page's rows read by `read`.
+    fn server_pages<T>(&self, path: &str, params: &str, q: &Query, m: Method, read: impl Fn(&Answer) -> Result<Vec<T>, Fault>) -> Result<ContractPage<T>, Fault> {
         // Pages of the API's largest size from the one holding startingOffset, until limit rows.
         let (offset, limit) = (q.starting_offset as u64, q.limit as u64);
         let mut page = offset / PAGE + 1;
@@ -638,13 +671,13 @@ impl Rest {
                 return Err(http_fault(&a, None, m));
             }
             total = a.total.or(total);
-            let rows = into_rows(a.json()?);
+            let rows = read(&a)?;
             let n = rows.len();
             for r in rows.into_iter().skip(skip) {
                 if results.len() as u64 >= limit {
                     break;
                 }
-                results.push(rest::from_wire(fields, &r));
+                results.push(r);
             }
             skip = 0;
             if results.len() as u64 >= limit || !a.has_more || n == 0 {
@@ -666,12 +699,9 @@ impl Rest {
             }
             page += 1;
         }
-        if event_attributes {
-            self.event_attributes(&mut results);
-        }
         let total = total.unwrap_or(offset + results.len() as u64);
         let remaining = total.saturating_sub(offset + results.len() as u64);
-        Ok(j!({"results": results, "startingOffset": offset, "remainingCount": remaining}))
+        Ok(ContractPage { remaining_count: remaining, results, starting_offset: offset })
     }
 
     /// Completes events (contract form) with the members `AuditEventSummary` lacks, from
@@ -981,8 +1011,7 @@ fn local_query(rows: Vec<Value>, q: &Query) -> Value {
 
 impl super::Backend for Rest {
     fn call(&self, method: Method, request: &Request) -> Result<Json, Fault> {
-        let v = self.answer(method, request)?;
-        Ok(json(&v))
+        self.answer(method, request)
     }
 
     fn describe(&self) -> Value {
