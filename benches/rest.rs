@@ -6,7 +6,8 @@
 //!     (distinct live sessions each time, so every item really logs off).
 //! It prints requests per second (and items per second for (b)). Then (c): a Session_Query
 //! page and 1,000-id forced logoffs of local and of another pod's sessions made through the
-//! REST backend (an hvapi client on this server).
+//! REST backend (an hvapi client on this server); the page is measured beside the C ABI's
+//! same page, alternately, and their ratio printed beside its target.
 //!
 //! Targets (issue 17), each printed beside its figure: one 1,000-row page over REST in at
 //! most 1.5× the same page through the C ABI (`Client::call_text`, what `hv_invoke` runs),
@@ -17,9 +18,6 @@
 
 use hvapi::rest::server::{Options, Server};
 
-/// The REST backend's 1,000-row page, at most this many times the C ABI's (issue 17: it took
-/// 18–19× as long, ~26 ms, before rows went from the wire to the contract's JSON directly).
-const BACKEND_PAGE_TARGET: f64 = 4.0;
 use hvapi::Client;
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -27,6 +25,10 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The REST backend's 1,000-row page, at most this many times the C ABI's (issue 17: the
+/// target reached once rows went from the wire to the contract's JSON directly).
+const BACKEND_PAGE_TARGET: f64 = 3.0;
 
 /// One keep-alive connection.
 struct Conn {
