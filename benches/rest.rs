@@ -17,7 +17,6 @@
 //! Environment: `HVAPI_BENCH_QUICK=1` for a smoke run (fewer sessions and requests).
 
 use hvapi::rest::server::{Options, Server};
-
 use hvapi::Client;
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
