@@ -753,14 +753,15 @@ impl Back {
     }
 
     /// One wire object (its members) as its contract row's JSON text.
-    fn row(&self, pairs: Pairs<'_>) -> Box<RawValue> {
+    fn row<E: serde::de::Error>(&self, pairs: Pairs<'_>) -> Result<Box<RawValue>, E> {
         let farm = pairs.0.iter().any(|(k, _)| k == "farm_id");
         let mut slots = vec![None; self.names.len()];
         self.fill(pairs, "", &mut slots, &mut 0);
         let mut out = Vec::with_capacity(1024);
         write_back(&mut out, &self.trees[farm as usize], &slots);
-        let text = String::from_utf8(out).expect("JSON text and UTF-8 pieces");
-        RawValue::from_string(text).expect("the row is written as JSON")
+        // Written of JSON pieces, so both hold; an error rather than a panic all the same.
+        let text = String::from_utf8(out).map_err(E::custom)?;
+        RawValue::from_string(text).map_err(E::custom)
     }
 }
 
@@ -924,7 +925,7 @@ impl<'de> Visitor<'de> for BackPage<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_PAGE_SIZE as usize));
         while let Some(pairs) = seq.next_element::<Pairs>()? {
-            rows.push(self.0.row(pairs));
+            rows.push(self.0.row(pairs)?);
         }
         Ok(rows)
     }
