@@ -960,7 +960,9 @@ impl<'de> Visitor<'de> for BackPage<'_> {
 /// JSON is the parser's error.
 pub fn rows_from_wire(fields: Fields, body: &[u8]) -> Result<Vec<Box<RawValue>>, serde_json::Error> {
     let back = Back::new(fields);
-    let mut de = serde_json::Deserializer::from_slice(body);
+    // The text checked as UTF-8 once, not each raw value on its own.
+    let text = std::str::from_utf8(body).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let rows = BackPage(&back).deserialize(&mut de)?;
     de.end()?;
     Ok(rows)
@@ -1285,6 +1287,7 @@ mod tests {
         for body in ["[", "[{]", "[] x", "", "[{\"id\": \"\\x\"}]"] {
             assert!(rows_from_wire(SESSIONS_V7, body.as_bytes()).is_err(), "{body}");
         }
+        assert!(rows_from_wire(SESSIONS_V7, b"[{\"id\": \"\xff\"}]").is_err(), "not UTF-8");
     }
 
     #[test]
