@@ -17,18 +17,10 @@ dll="$out/$target/release/hvapi.dll"
 mingw_lib=/usr/x86_64-w64-mingw32/lib
 objdump=x86_64-w64-mingw32-objdump
 
-missing=()
-[ -x /usr/bin/rustc ] || missing+=("/usr/bin/rustc (rustc)")
-[ -x /usr/bin/cargo ] || missing+=("/usr/bin/cargo (cargo)")
-[ -d "$mingw_lib" ] || missing+=("$mingw_lib (mingw-w64-x86-64-dev)")
-command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || missing+=("x86_64-w64-mingw32-gcc (gcc-mingw-w64-x86-64)")
-command -v "$objdump" >/dev/null 2>&1 || missing+=("$objdump (binutils-mingw-w64-x86-64)")
-if [ "${#missing[@]}" -eq 0 ] && ! /usr/bin/rustc --print sysroot >/dev/null 2>&1; then missing+=("a working /usr/bin/rustc"); fi
-if [ "${#missing[@]}" -eq 0 ] && [ ! -d "$(/usr/bin/rustc --print sysroot)/lib/rustlib/$target" ]; then
-    missing+=("the Windows standard library for /usr/bin/rustc (libstd-rust-dev-windows)")
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "build-windows: skipped: toolchain missing: ${missing[*]} (scripts/setup.sh installs it)"
+. scripts/tools.sh
+why=$(windows_toolchain_missing)
+if [ -n "$why" ]; then
+    echo "build-windows: skipped: $why"
     exit 0
 fi
 
