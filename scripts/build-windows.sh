@@ -33,18 +33,11 @@ for a in "$mingw_lib"/lib*.a; do
     ln -sf "$a" "$links/libwinapi_$name.a"
 done
 
-# Debian's cargo 1.65 reads lockfiles up to version 3. A version 4 lockfile of registry crates
-# only says the same thing as version 3.
-if [ -f Cargo.lock ] && grep -q '^version = 4$' Cargo.lock; then
-    sed -i 's/^version = 4$/version = 3/' Cargo.lock
-fi
-
 echo "build-windows: /usr/bin/cargo build --release --lib --target $target --no-default-features"
-PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$out" \
-    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
+CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-L native=$links -C link-arg=-static-libgcc" \
-    /usr/bin/cargo build --release --lib --target "$target" --no-default-features
+    debian_cargo "$out" build --release --lib --target "$target" --no-default-features
 
 [ -f "$dll" ] || { echo "build-windows: $dll was not built" >&2; exit 1; }
 

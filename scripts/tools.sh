@@ -28,6 +28,16 @@ windows_wine_missing() {
   [ -z "$why" ] || echo "$why"
 }
 
+# Debian's cargo 1.65 with its rustc 1.63 (Cargo.toml's rust-version), in a target directory of
+# their own. Cargo 1.65 reads lockfiles up to version 3; a version 4 lockfile of registry crates
+# says nothing more, so it is written as version 3 (Cargo.lock is not committed).
+debian_cargo() { # debian_cargo TARGET_DIR CARGO_ARGS...
+  local dir="$1"
+  shift
+  if [ -f Cargo.lock ] && grep -q '^version = 4$' Cargo.lock; then sed -i 's/^version = 4$/version = 3/' Cargo.lock; fi
+  PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$dir" /usr/bin/cargo "$@"
+}
+
 # The one wine prefix of the Windows runs (tests/windows, powershell/tests/wine), under the build
 # directory: exports WINEPREFIX and WINEDEBUG, and makes the prefix when it is not there (about
 # 10 s; a fresh checkout makes it once per run). Without wine-mono or wine-gecko: the C programs
