@@ -5,6 +5,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/build.sh"
 . "$here/../scripts/tools.sh"
-args=()
-[ "$#" -gt 0 ] && args=(-Path "$(IFS=,; echo "$*")")
+# Test files are named as in powershell/tests (Compat.Tests.ps1) or by path. A name Pester cannot
+# find would make it search below the current directory, and the wine prefix in target/ links
+# its drive Z: to / (a search without end).
+args=() files=()
+for f in "$@"; do
+  if [ -f "$f" ]; then files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+  elif [ -f "$here/tests/$f" ]; then files+=("$here/tests/$f")
+  else echo "test.sh: no test file $f (in powershell/tests)" >&2; exit 2
+  fi
+done
+[ "${#files[@]}" -gt 0 ] && args=(-Path "$(IFS=,; echo "${files[*]}")")
 HVAPI_PWSH="$PWSH" exec "$PWSH" -NoLogo -NoProfile -NonInteractive -File "$here/tests/Run-Tests.ps1" -PesterPath "$PESTER_PSD1" "${args[@]}"

@@ -17,18 +17,10 @@ dll="$out/$target/release/hvapi.dll"
 mingw_lib=/usr/x86_64-w64-mingw32/lib
 objdump=x86_64-w64-mingw32-objdump
 
-missing=()
-[ -x /usr/bin/rustc ] || missing+=("/usr/bin/rustc (rustc)")
-[ -x /usr/bin/cargo ] || missing+=("/usr/bin/cargo (cargo)")
-[ -d "$mingw_lib" ] || missing+=("$mingw_lib (mingw-w64-x86-64-dev)")
-command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || missing+=("x86_64-w64-mingw32-gcc (gcc-mingw-w64-x86-64)")
-command -v "$objdump" >/dev/null 2>&1 || missing+=("$objdump (binutils-mingw-w64-x86-64)")
-if [ "${#missing[@]}" -eq 0 ] && ! /usr/bin/rustc --print sysroot >/dev/null 2>&1; then missing+=("a working /usr/bin/rustc"); fi
-if [ "${#missing[@]}" -eq 0 ] && [ ! -d "$(/usr/bin/rustc --print sysroot)/lib/rustlib/$target" ]; then
-    missing+=("the Windows standard library for /usr/bin/rustc (libstd-rust-dev-windows)")
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "build-windows: skipped: toolchain missing: ${missing[*]} (scripts/setup.sh installs it)"
+. scripts/tools.sh
+why=$(windows_toolchain_missing)
+if [ -n "$why" ]; then
+    echo "build-windows: skipped: $why"
     exit 0
 fi
 
@@ -41,18 +33,11 @@ for a in "$mingw_lib"/lib*.a; do
     ln -sf "$a" "$links/libwinapi_$name.a"
 done
 
-# Debian's cargo 1.65 reads lockfiles up to version 3. A version 4 lockfile of registry crates
-# only says the same thing as version 3.
-if [ -f Cargo.lock ] && grep -q '^version = 4$' Cargo.lock; then
-    sed -i 's/^version = 4$/version = 3/' Cargo.lock
-fi
-
 echo "build-windows: /usr/bin/cargo build --release --lib --target $target --no-default-features"
-PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$out" \
-    CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
+CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUSTFLAGS="-L native=$links -C link-arg=-static-libgcc" \
-    /usr/bin/cargo build --release --lib --target "$target" --no-default-features
+    debian_cargo "$out" build --release --lib --target "$target" --no-default-features
 
 [ -f "$dll" ] || { echo "build-windows: $dll was not built" >&2; exit 1; }
 

@@ -37,6 +37,7 @@ fi
 # Windows x64: hvapi.dll cross-built with Debian's Rust 1.63, then run under wine (its prefix in
 # target/windows/wineprefix): the C program, and the REST backend through WinHTTP against
 # `hvapi serve` running here. Each says "skipped" without the toolchain.
+suite "rustc 1.63 (rust-version): the crate for Linux with Debian's rustc (cargo check)" scripts/check-msrv.sh
 suite "Windows: hvapi.dll (Rust 1.63, x86_64-pc-windows-gnu): exports and imports" bash scripts/build-windows.sh
 suite "Windows: the C and C++ ABI program under wine" tests/windows/run.sh abi
 suite "Windows: the REST backend through WinHTTP under wine, against hvapi serve" tests/windows/run.sh rest

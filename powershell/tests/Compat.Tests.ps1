@@ -376,3 +376,29 @@ Describe 'The PowerCLI object model in this session' {
         }
     }
 }
+
+Describe "README's PowerCLI-style script" {
+    It 'is powershell/demo-powercli.ps1 (run by scripts/demo.sh), and prints what README shows' {
+        $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $readme = Get-Content -Raw (Join-Path $root 'README.md')
+        $demo = Join-Path $root 'powershell/demo-powercli.ps1'
+        # The fenced block of the "PowerCLI scripts" section: the script, then its output as comments.
+        $block = [regex]::Match($readme, '(?s)```powershell\n(\$env:PSModulePath = "\$PWD/powershell/out/compat".*?)```').Groups[1].Value
+        $code = ($block -split "`n" | Where-Object { $_ -notmatch '^# ' }) -join "`n"
+        $expected = @($block -split "`n" | Where-Object { $_ -match '^# HVDEMO' } | ForEach-Object { $_.Substring(2) })
+        $expected.Count | Should -Be 4
+        $script = (Get-Content -Raw $demo) -replace '(?m)^#.*\n', ''
+        $script.Trim() | Should -BeExactly $code.Trim()
+
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+        foreach ($a in '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $demo) { $info.ArgumentList.Add($a) }
+        $info.WorkingDirectory = $root
+        $info.RedirectStandardOutput = $true
+        $info.UseShellExecute = $false
+        $p = [System.Diagnostics.Process]::Start($info)
+        $out = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $p.ExitCode | Should -Be 0
+        @($out.Trim() -split '\r?\n') | Should -Be $expected
+    }
+}

@@ -7,8 +7,8 @@
 #   tests/windows/run.sh rest   # the REST backend through WinHTTP
 #
 # Needs target/windows/x86_64-pc-windows-gnu/release/hvapi.dll (scripts/build-windows.sh) and,
-# for rest, target/release/hvapi (cargo build --release). Wine's prefix is
-# target/windows/wineprefix, made once (`wineboot -i`). Without the toolchain or wine it says
+# for rest, target/release/hvapi (cargo build --release). Wine's prefix is scripts/tools.sh's
+# wine_prefix (target/windows/wineprefix), shared with powershell/tests/wine. Without the toolchain or wine it says
 # "skipped" and exits 0, as scripts/build-windows.sh does.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,31 +17,16 @@ what="${1:?usage: tests/windows/run.sh abi|rest}"
 
 dll="$root/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
 build="$root/target/windows/tests"
-export WINEPREFIX="$root/target/windows/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-
-for tool in wine wineboot x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "windows tests: skipped: toolchain missing: $tool (scripts/setup.sh installs it)"
-        exit 0
-    fi
-done
-if [ ! -f "$dll" ]; then
-    if [ -x /usr/bin/rustc ] && [ -d "$(/usr/bin/rustc --print sysroot 2>/dev/null)/lib/rustlib/x86_64-pc-windows-gnu" ]; then
-        echo "windows tests: $dll is missing (scripts/build-windows.sh)" >&2
-        exit 1
-    fi
-    echo "windows tests: skipped: toolchain missing: no hvapi.dll and no Windows Rust"
+. "$root/scripts/tools.sh"
+why=$(windows_wine_missing)
+if [ -n "$why" ]; then
+    echo "windows tests: skipped: $why"
     exit 0
 fi
+[ -f "$dll" ] || { echo "windows tests: $dll is missing (scripts/build-windows.sh)" >&2; exit 1; }
 mkdir -p "$build"
 cp "$dll" "$build/hvapi.dll"
-
-# The prefix, once (about 10 s); later runs reuse it.
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-    echo "windows tests: making the wine prefix $WINEPREFIX"
-    wineboot -i >/dev/null 2>&1 || true
-    wineserver -w 2>/dev/null || true
-fi
+wine_prefix "$root"
 
 cflags=(-Wall -Wextra -Werror -O1 -I"$root/include")
 # -static: mingw's own runtime (libgcc, winpthread) goes into the test programs, not beside them.

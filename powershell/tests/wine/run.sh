@@ -4,7 +4,7 @@
 #   1. powershell/build.sh builds the module; it adds hvapi.dll when the Windows toolchain is here;
 #   2. pshost.exe (PsHost/: Microsoft.PowerShell.SDK 7.6.10, self-contained win-x64) is published
 #      into powershell/build/wine/pshost when its sources changed;
-#   3. a fresh wine prefix is made, once per run, in powershell/build/wine/prefix;
+#   3. the wine prefix is scripts/tools.sh's wine_prefix (target/windows/wineprefix), made when missing;
 #   4. simulators.py starts: Rest.Tests.ps1 asks it for `hvapi serve` servers, which run natively
 #      (a Windows process cannot start a Linux program);
 #   5. tests/Run-Tests.ps1 runs in pshost.exe: every test, none skipped.
@@ -34,16 +34,10 @@ if [ ! -f "$host/pshost.exe" ] || [ "$here/PsHost/Program.cs" -nt "$host/pshost.
   cp -r "$host/runtimes/win/lib/net10.0/Modules" "$host/Modules"
 fi
 
-export WINEPREFIX="$build/prefix" WINEDEBUG=-all
 # Without it, loading Pester kills .NET under wine (Internal CLR error 0x80131506).
 export DOTNET_EnableWriteXorExecute=0
 unset PSModulePath
-rm -rf "$WINEPREFIX"
-start=$(date +%s)
-# No wine-mono or wine-gecko: .NET brings its own runtime. (Only here: an IL image needs mscoree.)
-WINEDLLOVERRIDES="mscoree,mshtml=" wineboot -i 2>/dev/null
-wineserver -w
-echo "wine tests: wine prefix ready in $(($(date +%s) - start)) s"
+wine_prefix "$repo"
 
 sims_out=$(mktemp)
 /usr/bin/python3 "$here/simulators.py" "$repo/target/release/hvapi" >"$sims_out" &
