@@ -651,7 +651,14 @@ impl Rest {
 
     /// The rows `q` pages over (from `startingOffset`, at most `limit`) of a list the server
     /// filters and sorts (`params`), each page's rows read by `read`.
-    fn server_pages<T>(&self, path: &str, params: &str, q: &Query, m: Method, read: impl Fn(&Answer) -> Result<Vec<T>, Fault>) -> Result<ContractPage<T>, Fault> {
+    fn server_pages<T>(
+        &self,
+        path: &str,
+        params: &str,
+        q: &Query,
+        m: Method,
+        read: impl Fn(&Answer) -> Result<Vec<T>, Fault>,
+    ) -> Result<ContractPage<T>, Fault> {
         // Pages of the API's largest size from the one holding startingOffset, until limit rows.
         let (offset, limit) = (q.starting_offset as u64, q.limit as u64);
         let mut page = offset / PAGE + 1;
