@@ -37,7 +37,7 @@ cp "target/release/$lib" "$out/runtimes/$os-$arch/native/$lib"
 # (otherwise it says "skipped").
 if [ "$os" != win ] && [ -f scripts/build-windows.sh ]; then
   bash scripts/build-windows.sh
-  dll=target/windows/x86_64-pc-windows-gnu/release/hvapi.dll
+  dll=$WINDOWS_DLL
   if [ -f "$dll" ]; then
     mkdir -p "$out/runtimes/win-x64/native"
     cp "$dll" "$out/runtimes/win-x64/native/hvapi.dll"

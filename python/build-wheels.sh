@@ -15,7 +15,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 pip=(/usr/bin/python3 -m pip wheel --no-deps --no-index --quiet --wheel-dir "$out")
 "${pip[@]}" "$here"
-windows="$repo/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
+. "$repo/scripts/tools.sh"
+windows="$repo/$WINDOWS_DLL"
 if [ -f "$windows" ]; then
   "${pip[@]}" --config-settings platform=win_amd64 "$here"
 else

@@ -16,12 +16,14 @@ build="$root/target/windows/bench"
 mkdir -p "$build"
 
 cargo build --release --lib --quiet
-bash scripts/build-windows.sh >/dev/null 2>&1 || { echo "bench-windows: scripts/build-windows.sh failed" >&2; exit 1; }
-dll="$root/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
-if [ ! -f "$dll" ] || ! command -v wine >/dev/null 2>&1; then
-    echo "bench-windows: skipped: toolchain missing (hvapi.dll or wine; scripts/setup.sh installs them)"
+. scripts/tools.sh
+why=$(windows_wine_missing)
+if [ -n "$why" ]; then
+    echo "bench-windows: skipped: $why"
     exit 0
 fi
+bash scripts/build-windows.sh >/dev/null 2>&1 || { echo "bench-windows: scripts/build-windows.sh failed" >&2; exit 1; }
+dll="$root/$WINDOWS_DLL"
 
 cc -std=c11 -O2 -Wall -Werror -Iinclude benches/c/logoff_bench.c -o "$build/logoff_bench" \
     -L"$root/target/release" -Wl,-rpath,"$root/target/release" -lhvapi
@@ -29,11 +31,7 @@ cp "$dll" "$build/hvapi.dll"
 x86_64-w64-mingw32-gcc -std=c11 -O2 -Wall -Werror -Iinclude benches/c/logoff_bench.c -o "$build/logoff_bench.exe" \
     "$build/hvapi.dll" -static
 
-export WINEPREFIX="$root/target/windows/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-if [ ! -f "$WINEPREFIX/system.reg" ]; then
-    wineboot -i >/dev/null 2>&1 || true
-    wineserver -w 2>/dev/null || true
-fi
+wine_prefix "$root"
 
 echo "bench-windows: 100k forced logoffs in a 1M-session demo world, through the C ABI, median of $rounds"
 read -r linux_s linux_rate < <("$build/logoff_bench" "$rounds")

@@ -13,11 +13,11 @@ root="$PWD"
 
 target=x86_64-pc-windows-gnu
 out="$root/target/windows"
-dll="$out/$target/release/hvapi.dll"
 mingw_lib=/usr/x86_64-w64-mingw32/lib
 objdump=x86_64-w64-mingw32-objdump
 
 . scripts/tools.sh
+dll="$root/$WINDOWS_DLL"
 why=$(windows_toolchain_missing)
 if [ -n "$why" ]; then
     echo "build-windows: skipped: $why"

@@ -6,6 +6,10 @@ PESTER_VERSION=6.2.0
 PWSH="$HVAPI_TOOLS/pwsh-$PWSH_VERSION/pwsh"
 PESTER_PSD1="${NUGET_PACKAGES:-$HOME/.nuget/packages}/pester/$PESTER_VERSION/tools/Pester.psd1"
 
+# Where scripts/build-windows.sh puts hvapi.dll, relative to the repository (CARGO_TARGET_DIR
+# target/windows); every script that takes the DLL from there names it through this.
+WINDOWS_DLL=target/windows/x86_64-pc-windows-gnu/release/hvapi.dll
+
 # Windows x64 on this machine, in one place for every script that builds or runs it:
 # windows_toolchain_missing prints what is missing to build hvapi.dll (scripts/build-windows.sh:
 # Debian's rustc and cargo with the Windows std, mingw-w64), windows_wine_missing that or wine.

@@ -26,7 +26,8 @@ $py -c 'import sys, zipfile; w = zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).
 assert "Tag: py3-none-linux_x86_64" in w and "Root-Is-Purelib: false" in w, w' "$wheel" "hvapi-$version.dist-info/WHEEL" \
   || fail "the WHEEL file's tag"
 echo "wheel: $(basename "$wheel"), $(wc -l < "$work/wheel.txt") files, libhvapi.so inside"
-windll="$repo/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
+. "$repo/scripts/tools.sh"
+windll="$repo/$WINDOWS_DLL"
 if [ -f "$windll" ]; then
   win="$work/dist/hvapi-$version-py3-none-win_amd64.whl"
   [ -f "$win" ] || fail "$windll exists but no win_amd64 wheel was made"

@@ -15,9 +15,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 what="${1:?usage: tests/windows/run.sh abi|rest}"
 
-dll="$root/target/windows/x86_64-pc-windows-gnu/release/hvapi.dll"
-build="$root/target/windows/tests"
 . "$root/scripts/tools.sh"
+dll="$root/$WINDOWS_DLL"
+build="$root/target/windows/tests"
 why=$(windows_wine_missing)
 if [ -n "$why" ]; then
     echo "windows tests: skipped: $why"
